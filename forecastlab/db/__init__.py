@@ -1,0 +1,1 @@
+"""Database access: connection endpoints, the embedded server, engines and migrations."""

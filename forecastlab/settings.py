@@ -1,0 +1,87 @@
+"""Application settings (spec §0.4), read from the environment and `.env`.
+
+Settings are built on demand by :func:`get_settings` (never at import time) so that a test or
+a CLI command that changes the environment sees its change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every knob the platform reads; the environment variable is the upper-cased field name."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", validate_default=True)
+
+    app_env: Literal["development", "testing", "staging", "production"] = "development"
+
+    # Where the data lives. Unset DATABASE_URL = the embedded PostgreSQL under forecastlab_home.
+    database_url: str | None = None
+    dagster_pg_url: str | None = None
+    mlflow_tracking_uri: str | None = None
+    forecastlab_home: Path = Field(default=PROJECT_ROOT / ".forecastlab")
+    dagster_home: Path | None = None
+
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8123, ge=1, le=65535)
+    dagster_port: int = Field(default=3000, ge=1, le=65535)
+    mlflow_port: int = Field(default=5000, ge=1, le=65535)
+
+    feature_max_lookback_days: int = Field(default=1095, ge=1)
+    feature_max_lag: int = Field(default=365, ge=1)
+    feature_max_window: int = Field(default=90, ge=1)
+
+    forecast_random_seed: int = 42
+
+    seeder_default_seed: int = Field(default=42, ge=0)
+    seeder_default_stores: int = Field(default=10, ge=1, le=100)
+    seeder_default_products: int = Field(default=50, ge=1, le=500)
+    seeder_batch_size: int = Field(default=1000, ge=1)
+    seeder_enable_progress: bool = True
+    seeder_allow_production: bool = False
+    seeder_require_confirm: bool = True
+
+    dbt_threads: int = Field(default=2, ge=1, le=16)
+
+    @field_validator("database_url", "dagster_pg_url", "mlflow_tracking_uri", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _must_be_postgres(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql", "postgres://")):
+            raise ValueError(
+                "DATABASE_URL must be a PostgreSQL URL such as "
+                "postgresql://user:password@host:5432/forecastlab (or unset it to use the "
+                "embedded server)"
+            )
+        return value
+
+    @property
+    def pgdata_dir(self) -> Path:
+        """Data directory of the embedded PostgreSQL server."""
+        return self.forecastlab_home / "pgdata"
+
+    @property
+    def resolved_dagster_home(self) -> Path:
+        """DAGSTER_HOME, defaulting to a folder under forecastlab_home."""
+        return self.dagster_home or self.forecastlab_home / "dagster_home"
+
+    @property
+    def mlflow_artifact_root(self) -> Path:
+        """Where MLflow stores model artifacts (the tracking store itself is in PostgreSQL)."""
+        return self.forecastlab_home / "mlartifacts"
+
+
+def get_settings() -> Settings:
+    """Read the settings now; raises a ValidationError naming the bad variable."""
+    return Settings()
