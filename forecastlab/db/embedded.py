@@ -26,7 +26,7 @@ class EmbeddedStatus:
     socket_dir: str | None
 
 
-def _quiet_import():  # noqa: ANN202 - returns the module
+def _quiet_import():
     # platformdirs warns about a missing XDG_RUNTIME_DIR on headless machines; harmless here.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -29,7 +29,7 @@ class Endpoints:
 
     app: URL
     dagster: URL
-    mlflow: URL
+    mlflow: URL | str  # MLflow's database, or the http(s) address of an MLflow server
     embedded: bool
 
     @property
@@ -49,8 +49,14 @@ class Endpoints:
 
     @property
     def mlflow_uri(self) -> str:
-        """MLflow's tracking URI (a database URI: tracking and registry in PostgreSQL)."""
+        """MLflow's tracking URI: its database (tracking and registry in PostgreSQL) or a server."""
+        if isinstance(self.mlflow, str):
+            return self.mlflow
         return _render(self.mlflow.set(drivername="postgresql+psycopg2"))
+
+    def databases(self) -> list[URL]:
+        """The databases this setup owns on its PostgreSQL server(s)."""
+        return [u for u in (self.app, self.dagster, self.mlflow) if isinstance(u, URL)]
 
     def libpq_params(self) -> dict[str, str]:
         """host/port/user/password/dbname of the app database (dbt's profile reads these)."""
@@ -104,9 +110,12 @@ def resolve(settings: Settings, *, start_embedded: bool = True) -> Endpoints:
         if settings.dagster_pg_url
         else app.set(database=DAGSTER_DATABASE)
     )
-    mlflow = (
-        _parse("MLFLOW_TRACKING_URI", settings.mlflow_tracking_uri)
-        if settings.mlflow_tracking_uri
-        else app.set(database=MLFLOW_DATABASE)
-    )
+    tracking = settings.mlflow_tracking_uri
+    mlflow: URL | str
+    if tracking and tracking.startswith(("http://", "https://")):
+        mlflow = tracking  # a running MLflow server (docker-compose) owns its own database
+    elif tracking:
+        mlflow = _parse("MLFLOW_TRACKING_URI", tracking)
+    else:
+        mlflow = app.set(database=MLFLOW_DATABASE)
     return Endpoints(app=app, dagster=dagster, mlflow=mlflow, embedded=is_embedded)

@@ -65,14 +65,16 @@ def ensure_databases(endpoints: Endpoints) -> list[str]:
     Returns the names of the databases that were created.
     """
     created: list[str] = []
-    for url in (endpoints.app, endpoints.dagster, endpoints.mlflow):
+    for url in endpoints.databases():
         maintenance = url.set(database="postgres")
         with psycopg_connect(maintenance, autocommit=True) as conn:
             exists = conn.execute(
                 "select 1 from pg_database where datname = %s", (url.database,)
             ).fetchone()
             if not exists:
-                conn.execute(sql.SQL("create database {}").format(sql.Identifier(str(url.database))))
+                conn.execute(
+                    sql.SQL("create database {}").format(sql.Identifier(str(url.database)))
+                )
                 created.append(str(url.database))
     with app_engine(endpoints).begin() as conn:
         conn.execute(text("create extension if not exists vector"))

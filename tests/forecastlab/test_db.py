@@ -24,7 +24,7 @@ RAW_TABLES = {
 
 def test_migrations_create_every_raw_table_with_its_keys(engine: Engine) -> None:
     insp = inspect(engine)
-    assert RAW_TABLES <= set(insp.get_table_names(schema="raw"))
+    assert set(insp.get_table_names(schema="raw")) >= RAW_TABLES
     uniques = {u["name"] for u in insp.get_unique_constraints("sales_daily", schema="raw")}
     assert "uq_sales_daily_grain" in uniques
     indexes = {i["name"] for i in insp.get_indexes("sales_daily", schema="raw")}
@@ -72,3 +72,15 @@ def test_embedded_not_running_fails_with_a_fix(tmp_path) -> None:
     settings = Settings(database_url=None, forecastlab_home=tmp_path)
     with pytest.raises(ConfigurationError, match="forecastlab db up"):
         resolve(settings, start_embedded=False)
+
+
+def test_an_mlflow_server_address_is_passed_through() -> None:
+    eps = resolve(
+        Settings(
+            database_url="postgresql://u:p@db:5432/forecastlab",
+            dagster_pg_url=None,
+            mlflow_tracking_uri="http://mlflow:5000",
+        )
+    )
+    assert eps.mlflow_uri == "http://mlflow:5000"
+    assert [u.database for u in eps.databases()] == ["forecastlab", "dagster"]

@@ -21,8 +21,12 @@ RAW = "raw"
 
 def _timestamps() -> list[sa.Column]:
     return [
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
     ]
 
 
@@ -119,9 +123,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_sales_daily_date_product", "sales_daily", ["date", "product_id"], schema=RAW
     )
-    op.create_index(
-        "ix_sales_daily_date_channel", "sales_daily", ["date", "channel"], schema=RAW
-    )
+    op.create_index("ix_sales_daily_date_channel", "sales_daily", ["date", "channel"], schema=RAW)
 
     op.create_table(
         "price_history",
