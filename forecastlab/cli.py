@@ -197,7 +197,9 @@ def seed(
     stockout_intensity: Annotated[float | None, typer.Option(help="0-0.5.")] = None,
     noise_sigma: Annotated[float | None, typer.Option(help="0-0.5.")] = None,
     start_date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: preset).")] = None,
-    end_date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today, UTC).")] = None,
+    end_date: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD; the preset's window ends here (default: today).")
+    ] = None,
 ) -> None:
     """Re-seed the raw tables with a preset (replaces what was there)."""
     if ctx.invoked_subcommand is not None:
@@ -219,11 +221,13 @@ def seed(
         "noise_sigma": noise_sigma,
     }
     try:
+        end = _parse_date("--end-date", end_date)
         config = seeder.build_config(
             preset,
             seed=seed,
             start_date=_parse_date("--start-date", start_date),
-            end_date=_parse_date("--end-date", end_date),
+            end_date=end,
+            today=end,  # a preset's window keeps its length, ending on --end-date
             overrides={k: v for k, v in knobs.items() if v is not None} or None,
         )
     except (seeder.SeederConfigError, ValidationError) as exc:
@@ -278,7 +282,6 @@ def _urls(settings: Settings) -> dict[str, str]:
     return {
         "Dagster UI": f"http://127.0.0.1:{settings.dagster_port}",
         "MLflow UI": f"http://127.0.0.1:{settings.mlflow_port}",
-        "API docs": f"http://{settings.api_host}:{settings.api_port}/docs",
     }
 
 
@@ -344,8 +347,7 @@ def serve() -> None:
         name: subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT) for name, cmd in commands.items()
     }
     for name, url in _urls(settings).items():
-        if name != "API docs":  # the API arrives with the serving slice
-            console.print(f"  {name:<11} {url}")
+        console.print(f"  {name:<11} {url}")
     try:
         while all(p.poll() is None for p in processes.values()):
             time.sleep(1)

@@ -1,0 +1,1 @@
+"""The Dagster code location: thin asset/job shells around the `forecastlab` core."""

@@ -1,0 +1,1 @@
+"""Definitions loaded from this folder by `orchestration.definitions`."""

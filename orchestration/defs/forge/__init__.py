@@ -1,0 +1,1 @@
+"""The Forge's assets: the seeded raw source tables."""

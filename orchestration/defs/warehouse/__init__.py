@@ -1,0 +1,1 @@
+"""dbt assets: staging views, dimensions and the daily feature marts."""
