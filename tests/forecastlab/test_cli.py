@@ -40,7 +40,7 @@ def test_seed_rejects_an_unknown_preset(endpoints: Endpoints) -> None:
     assert "retail_standard" in result.output
 
 
-def test_seed_and_append_write_and_extend_history(fresh_database, monkeypatch) -> None:  # noqa: ANN001
+def test_seed_and_append_write_and_extend_history(fresh_database, monkeypatch) -> None:
     eps: Endpoints = fresh_database("cli")
     monkeypatch.setenv("DATABASE_URL", eps.app_libpq)
     seeded = runner.invoke(
@@ -60,7 +60,7 @@ def test_seed_and_append_write_and_extend_history(fresh_database, monkeypatch) -
     assert str(first) == "2024-12-30"
 
 
-def test_bad_configuration_fails_fast_with_the_variable_named(monkeypatch) -> None:  # noqa: ANN001
+def test_bad_configuration_fails_fast_with_the_variable_named(monkeypatch) -> None:
     monkeypatch.setenv("API_PORT", "not-a-port")
     result = runner.invoke(app, ["env"])
     assert result.exit_code == 2
