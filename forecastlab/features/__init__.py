@@ -1,0 +1,39 @@
+"""Features: the feature contract shared with the dbt mart, and the Python feature code."""
+
+from forecastlab.features.columns import (
+    CALENDAR_COLUMNS,
+    EXOGENOUS_COLUMNS,
+    FEATURE_COLUMNS,
+    FEATURE_MART,
+    FEATURE_MART_SCHEMA,
+    KEY_COLUMNS,
+    LAG_COLUMNS,
+    LAGS,
+    MART_COLUMN_TYPES,
+    MART_COLUMNS,
+    MAX_LOOKBACK_ROWS,
+    PRICE_LAGS,
+    ROLLING_AGGREGATIONS,
+    ROLLING_COLUMNS,
+    ROLLING_WINDOWS,
+    TARGET_COLUMN,
+)
+
+__all__ = [
+    "CALENDAR_COLUMNS",
+    "EXOGENOUS_COLUMNS",
+    "FEATURE_COLUMNS",
+    "FEATURE_MART",
+    "FEATURE_MART_SCHEMA",
+    "KEY_COLUMNS",
+    "LAGS",
+    "LAG_COLUMNS",
+    "MART_COLUMNS",
+    "MART_COLUMN_TYPES",
+    "MAX_LOOKBACK_ROWS",
+    "PRICE_LAGS",
+    "ROLLING_AGGREGATIONS",
+    "ROLLING_COLUMNS",
+    "ROLLING_WINDOWS",
+    "TARGET_COLUMN",
+]
