@@ -343,6 +343,8 @@ def serve() -> None:
             "--artifacts-destination", str(settings.mlflow_artifact_root),
         ],
     }  # fmt: skip
+    # SIGTERM (systemd, `timeout`, a CI runner) must stop the children too, like Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     processes = {
         name: subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT) for name, cmd in commands.items()
     }
