@@ -23,7 +23,7 @@ $(UV):
 	$(TOOLS)/uv/bin/pip install --quiet uv==$(UV_VERSION)
 
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --all-extras
 	touch $@
 
 install: $(VENV)/.installed
