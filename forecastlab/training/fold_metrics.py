@@ -1,0 +1,95 @@
+"""Per (series, model, fold) error sums: the unit every leaderboard and selection re-aggregates.
+
+Storing sums instead of per-fold ratios lets WAPE be pooled exactly over any set of series and
+folds (Σ|A-F| / Σ|A|), which a mean of per-fold WAPEs cannot do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, bindparam, text
+
+SUM_COLUMNS = (
+    "n_points",
+    "abs_error_sum",
+    "sq_error_sum",
+    "abs_actual_sum",
+    "error_sum",
+    "smape_sum",
+)
+FOLD_COLUMNS = ("store_id", "product_id", "model", "fold", "cutoff", *SUM_COLUMNS)
+
+
+def split_unique_id(unique_id: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """`"12/345"` -> (12, 345)."""
+    parts = unique_id.astype(str).str.split("/", n=1, expand=True)
+    return parts[0].astype("int64"), parts[1].astype("int64")
+
+
+def fold_sums(cv: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
+    """Collapse a long cross-validation frame into FOLD_COLUMNS rows, one per series/model/fold."""
+    frames = []
+    for model in models:
+        if model not in cv.columns:
+            continue
+        actual = cv["y"].to_numpy(dtype=float)
+        forecast = cv[model].to_numpy(dtype=float)
+        err = actual - forecast
+        denom = np.abs(actual) + np.abs(forecast)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            smape = np.where(denom == 0, 0.0, 200.0 * np.abs(err) / denom)
+        part = pd.DataFrame(
+            {
+                "unique_id": cv["unique_id"].to_numpy(),
+                "fold": cv["fold"].to_numpy(),
+                "cutoff": cv["cutoff"].to_numpy(),
+                "n_points": 1,
+                "abs_error_sum": np.abs(err),
+                "sq_error_sum": err**2,
+                "abs_actual_sum": np.abs(actual),
+                "error_sum": err,
+                "smape_sum": smape,
+            }
+        )
+        part = part[np.isfinite(forecast)]
+        grouped = part.groupby(["unique_id", "fold"], sort=True).agg(
+            cutoff=("cutoff", "first"), **{c: (c, "sum") for c in SUM_COLUMNS}
+        )
+        grouped = grouped.reset_index()
+        grouped["model"] = model
+        frames.append(grouped)
+    if not frames:
+        return pd.DataFrame(columns=list(FOLD_COLUMNS))
+    out = pd.concat(frames, ignore_index=True)
+    out["store_id"], out["product_id"] = split_unique_id(out["unique_id"])
+    out["cutoff"] = pd.to_datetime(out["cutoff"]).dt.date
+    return out[list(FOLD_COLUMNS)]
+
+
+def replace_fold_metrics(
+    engine: Engine, frame: pd.DataFrame, *, shard: str, models: Sequence[str]
+) -> int:
+    """Idempotently replace this shard's rows of these models (one transaction)."""
+    rows = frame.assign(shard=shard).to_dict("records")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "delete from ml.backtest_fold_metrics where shard = :shard and model in :models"
+            ).bindparams(bindparam("models", expanding=True)),
+            {"shard": shard, "models": list(models)},
+        )
+        if rows:
+            conn.execute(
+                text(
+                    "insert into ml.backtest_fold_metrics (shard, "
+                    + ", ".join(FOLD_COLUMNS)
+                    + ") values (:shard, "
+                    + ", ".join(f":{c}" for c in FOLD_COLUMNS)
+                    + ")"
+                ),
+                rows,
+            )
+    return len(rows)
