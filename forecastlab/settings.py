@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     feature_max_window: int = Field(default=90, ge=1)
 
     forecast_random_seed: int = 42
+    forecast_default_horizon: int = Field(default=14, ge=1)
+    forecast_max_horizon: int = Field(default=90, ge=1)
+    # DESIGN.md: lightgbm is a required dependency here, so it is on by default; the rest opt in.
+    forecast_enable_lightgbm: bool = True
+    forecast_enable_xgboost: bool = False
+    forecast_enable_random_forest: bool = False
 
     seeder_default_seed: int = Field(default=42, ge=0)
     seeder_default_stores: int = Field(default=10, ge=1, le=100)
