@@ -1,0 +1,105 @@
+"""Artifact integrity (a SHA-256 over a sorted file manifest) and loading models by URI."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import mlflow.artifacts
+import mlflow.pyfunc
+from mlflow.exceptions import MlflowException
+
+from forecastlab.registry.aliases import get_alias
+from forecastlab.registry.client import REGISTERED_MODEL, connect
+from forecastlab.registry.errors import ArtifactNotFoundError, RegistryError
+from forecastlab.registry.runs import MODEL_ARTIFACT_PATH, get_run
+
+_CHUNK = 8192
+_RUNS_URI = re.compile(r"^runs:/(?P<run_id>[0-9a-f]{32})/" + MODEL_ARTIFACT_PATH + "$")
+_ALIAS_URI = re.compile(r"^models:/" + re.escape(REGISTERED_MODEL) + r"@(?P<alias>[^/]+)$")
+
+
+@dataclass(frozen=True)
+class ArtifactDigest:
+    """The manifest hash of a model directory and its total size."""
+
+    sha256: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of re-hashing a run's model artifact against the hash recorded at log time."""
+
+    run_id: str
+    artifact_uri: str | None
+    verified: bool
+    stored_hash: str
+    computed_hash: str
+    error: str | None = None
+
+
+def digest_directory(root: Path) -> ArtifactDigest:
+    """SHA-256 of the sorted `relative/path<TAB>sha256` lines of every file under `root`.
+
+    Hashing a manifest instead of concatenated bytes also catches renamed or moved files.
+    """
+    lines = []
+    size = 0
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        file_hash = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                file_hash.update(chunk)
+        size += path.stat().st_size
+        lines.append(f"{path.relative_to(root).as_posix()}\t{file_hash.hexdigest()}\n")
+    return ArtifactDigest(hashlib.sha256("".join(lines).encode()).hexdigest(), size)
+
+
+def verify(run_id: str) -> VerifyResult:
+    """Download the run's model directory and compare its manifest hash with the stored one."""
+    record = get_run(run_id)
+    if not record.artifact_hash or not record.artifact_uri:
+        raise RegistryError(f"run {run_id} has no model artifact with a recorded hash to verify")
+    with tempfile.TemporaryDirectory(prefix="forecastlab-verify-") as scratch:
+        try:
+            local = mlflow.artifacts.download_artifacts(
+                artifact_uri=record.artifact_uri,
+                dst_path=scratch,
+                tracking_uri=connect().uri,
+            )
+        except (MlflowException, OSError) as exc:
+            raise ArtifactNotFoundError(
+                f"the model artifact of run {run_id} cannot be read: {exc}"
+            ) from exc
+        computed = digest_directory(Path(local)).sha256
+    verified = computed == record.artifact_hash
+    return VerifyResult(
+        run_id=run_id,
+        artifact_uri=record.artifact_uri,
+        verified=verified,
+        stored_hash=record.artifact_hash,
+        computed_hash=computed,
+        error=None
+        if verified
+        else f"artifact hash mismatch: expected {record.artifact_hash}, got {computed}",
+    )
+
+
+def load_model(uri: str) -> mlflow.pyfunc.PyFuncModel:
+    """Load `runs:/<run_id>/model` or `models:/forecastlab-demand@<alias>` as a pyfunc model."""
+    if match := _RUNS_URI.match(uri):
+        if not get_run(match["run_id"]).artifact_uri:
+            raise RegistryError(f"run {match['run_id']} has no logged model")
+    elif match := _ALIAS_URI.match(uri):
+        get_alias(match["alias"])  # raises AliasNotFoundError with a clear message
+    else:
+        raise RegistryError(
+            f"unsupported model URI {uri!r}: use runs:/<run_id>/{MODEL_ARTIFACT_PATH} "
+            f"or models:/{REGISTERED_MODEL}@<alias>"
+        )
+    connect()
+    return mlflow.pyfunc.load_model(uri)

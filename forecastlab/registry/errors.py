@@ -1,0 +1,44 @@
+"""Errors of the registry facade; the API maps each one to its HTTP status (spec §8)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+AliasProblem = Literal["invalid_name", "not_portfolio", "not_success", "no_model"]
+
+
+class RegistryError(Exception):
+    """Any registry failure the caller can act on (400 unless a subclass says otherwise)."""
+
+
+class RunNotFoundError(RegistryError):
+    """No run with that id in the `forecastlab` experiment (404)."""
+
+
+class AliasNotFoundError(RegistryError):
+    """No alias with that name on the registered model (404)."""
+
+
+class ArtifactNotFoundError(RegistryError):
+    """The run records a model artifact that the artifact store no longer has (404)."""
+
+
+class InvalidTransitionError(RegistryError):
+    """A status change the lifecycle of spec §8.1 does not allow (400)."""
+
+    def __init__(self, from_status: str, to_status: str, allowed: tuple[str, ...]) -> None:
+        targets = ", ".join(allowed) or "none (terminal)"
+        super().__init__(
+            f"cannot move a run from {from_status!r} to {to_status!r}; allowed: {targets}"
+        )
+        self.from_status = from_status
+        self.to_status = to_status
+        self.allowed = allowed
+
+
+class AliasError(RegistryError):
+    """An alias request the rules reject; `problem` lets the API pick 422 or 400."""
+
+    def __init__(self, message: str, problem: AliasProblem) -> None:
+        super().__init__(message)
+        self.problem = problem
