@@ -40,9 +40,9 @@ def main(argv: list[str] | None = None) -> None:
     first, last = date_range(app_engine(), "raw.calendar")
     if first is None or last is None:
         raise SystemExit("the Forge wrote no calendar; nothing to materialize")
-    step(f"Forge daily facts {first} .. {last}", "forge_facts_job", days=(first, last))
+    step(f"Forge daily facts {first} .. {last}", "forge_facts_job", partitions=(first, last))
     step("dbt staging + dimensions", "warehouse_job")
-    step(f"dbt daily marts {first} .. {last}", "daily_refresh_job", days=(first, last))
+    step(f"dbt daily marts {first} .. {last}", "daily_refresh_job", partitions=(first, last))
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
-def range_tags(start: date, end: date) -> dict[str, str]:
-    """Tags that make one run cover the daily partitions start..end (single-run backfill)."""
-    return {RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()}
+def range_tags(start: date | str, end: date | str) -> dict[str, str]:
+    """Tags that make one run cover the partitions start..end (days or shard keys)."""
+    return {RANGE_START_TAG: str(start), RANGE_END_TAG: str(end)}
 
 
 def run_job(
@@ -23,17 +23,19 @@ def run_job(
     *,
     instance: dg.DagsterInstance,
     run_config: dict[str, Any] | None = None,
-    days: tuple[date, date] | None = None,
+    partitions: tuple[date, date] | tuple[str, str] | None = None,
+    resources: dict[str, Any] | None = None,
     log_level: str = "WARNING",
+    check: bool = True,
 ) -> dg.ExecuteInProcessResult:
-    """Execute a named job in process; raise with the failing step's error when it fails."""
-    tags = range_tags(*days) if days else None
+    """Execute a named job in process; with `check`, raise with the failing steps' errors."""
+    tags = range_tags(*partitions) if partitions else None
     # Step-level DEBUG chatter belongs in the Dagster UI, not on the terminal.
     config = {"loggers": {"console": {"config": {"log_level": log_level}}}, **(run_config or {})}
     result = defs.resolve_job_def(job_name).execute_in_process(
-        run_config=config, instance=instance, tags=tags, raise_on_error=False
+        run_config=config, instance=instance, tags=tags, resources=resources, raise_on_error=False
     )
-    if not result.success:
+    if check and not result.success:
         failures = [
             str(event.event_specific_data.error.message).strip()  # type: ignore[union-attr]
             for event in result.all_events

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, bindparam, text
+from sqlalchemy import Engine, text
 
 SUM_COLUMNS = (
     "n_points",
@@ -69,17 +69,16 @@ def fold_sums(cv: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
     return out[list(FOLD_COLUMNS)]
 
 
-def replace_fold_metrics(
-    engine: Engine, frame: pd.DataFrame, *, shard: str, models: Sequence[str]
-) -> int:
-    """Idempotently replace this shard's rows of these models (one transaction)."""
-    rows = frame.assign(shard=shard).to_dict("records")
+def replace_fold_metrics(engine: Engine, frame: pd.DataFrame, *, shard: str) -> int:
+    """Replace everything stored for this shard (delete + insert in one transaction).
+
+    The whole shard, not just the models in `frame`: a candidate dropped from the next
+    training round must not linger on the leaderboard.
+    """
+    rows = frame.assign(shard=shard).to_dict("records") if not frame.empty else []
     with engine.begin() as conn:
         conn.execute(
-            text(
-                "delete from ml.backtest_fold_metrics where shard = :shard and model in :models"
-            ).bindparams(bindparam("models", expanding=True)),
-            {"shard": shard, "models": list(models)},
+            text("delete from ml.backtest_fold_metrics where shard = :shard"), {"shard": shard}
         )
         if rows:
             conn.execute(

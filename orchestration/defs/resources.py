@@ -10,6 +10,7 @@ from forecastlab.db.endpoints import Endpoints, resolve
 from forecastlab.db.engine import app_engine
 from forecastlab.settings import get_settings
 from forecastlab.warehouse.dbt import DBT_PROJECT_DIR, dbt_executable
+from orchestration.defs.forecasting.resources import TrainingResource
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -30,6 +31,7 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "warehouse": WarehouseResource(),
+            "training": TrainingResource(),
             "dbt": DbtCliResource(
                 project_dir=str(DBT_PROJECT_DIR),
                 profiles_dir=str(DBT_PROJECT_DIR),

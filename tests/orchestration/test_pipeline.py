@@ -46,9 +46,9 @@ def pipeline_db(
     first, last = date_range(engine, "raw.calendar")
     assert first is not None and last is not None
     window = (first, last)
-    run_job(defs, "forge_facts_job", instance=instance, days=window)
+    run_job(defs, "forge_facts_job", instance=instance, partitions=window)
     run_job(defs, "warehouse_job", instance=instance)
-    run_job(defs, "daily_refresh_job", instance=instance, days=window)
+    run_job(defs, "daily_refresh_job", instance=instance, partitions=window)
     yield engine, instance
     mp.undo()
 
@@ -111,5 +111,5 @@ def test_rematerializing_a_partition_restores_a_corrupted_day(
         ).rowcount
     assert changed == 1 and deleted == 1
     assert seeder.table_hashes(engine)["sales_daily"] != before["sales_daily"]
-    run_job(defs, "forge_facts_job", instance=instance, days=(day, day))
+    run_job(defs, "forge_facts_job", instance=instance, partitions=(day, day))
     assert seeder.table_hashes(engine) == before

@@ -61,8 +61,7 @@ def test_champions_ignore_the_holdout_fold_and_evidence_uses_it(ml_engine: Engin
         },
         {"1/1": actual},
     )
-    replace_fold_metrics(ml_engine, fold_sums(cv, ["naive", "seasonal_naive"]), shard="shard_0",
-                         models=["naive", "seasonal_naive"])  # fmt: skip
+    replace_fold_metrics(ml_engine, fold_sums(cv, ["naive", "seasonal_naive"]), shard="shard_0")
     champions = select_champions(ml_engine)
     assert champions["model"].tolist() == ["naive"]
     assert champions["selection_wape"].iloc[0] == pytest.approx(0.0)
@@ -79,8 +78,7 @@ def test_zero_heavy_series_fall_back_to_mae(ml_engine: Engine) -> None:
         {"3/4": {"naive": [[0, 0], [0, 0], [0, 0]], "moving_average": [[1, 1], [1, 1], [1, 1]]}},
         {"3/4": zeros},
     )
-    replace_fold_metrics(ml_engine, fold_sums(cv, ["naive", "moving_average"]), shard="shard_1",
-                         models=["naive", "moving_average"])  # fmt: skip
+    replace_fold_metrics(ml_engine, fold_sums(cv, ["naive", "moving_average"]), shard="shard_1")
     champions = select_champions(ml_engine)
     assert champions.set_index("model").index.tolist() == ["naive"]
     assert pd.isna(champions["selection_wape"].iloc[0])  # WAPE undefined on all-zero actuals
@@ -89,8 +87,8 @@ def test_zero_heavy_series_fall_back_to_mae(ml_engine: Engine) -> None:
 def test_replacing_a_shard_is_idempotent_and_leaderboard_pools(ml_engine: Engine) -> None:
     cv = _cv({"5/6": {"naive": [[1, 1], [2, 2]]}}, {"5/6": [[2.0, 2.0], [2.0, 2.0]]})
     sums = fold_sums(cv, ["naive"])
-    replace_fold_metrics(ml_engine, sums, shard="shard_2", models=["naive"])
-    replace_fold_metrics(ml_engine, sums, shard="shard_2", models=["naive"])
+    replace_fold_metrics(ml_engine, sums, shard="shard_2")
+    replace_fold_metrics(ml_engine, sums, shard="shard_2")
     board = leaderboard(ml_engine).set_index("model")
     assert board.loc["naive", "n_points"] == 4
     assert board.loc["naive", "wape"] == pytest.approx(100 * 2 / 8)

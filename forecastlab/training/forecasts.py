@@ -1,0 +1,43 @@
+"""Batch forecasts for every series from the production portfolio, stored in ml.forecasts."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, text
+
+from forecastlab.registry import PRODUCTION_ALIAS, REGISTERED_MODEL, get_alias, load_model
+
+_ORIGINS_SQL = text(
+    "select c.store_id, c.product_id, max(f.date) as origin_date "
+    "from ml.champion c join marts.fct_sales_features f using (store_id, product_id) "
+    "group by c.store_id, c.product_id order by c.store_id, c.product_id"
+)
+_COLUMNS = ("store_id", "product_id", "date", "step", "forecast", "model", "mlflow_run_id",
+            "model_version", "origin_date")  # fmt: skip
+
+
+def batch_forecasts(engine: Engine, horizon: int, alias: str = PRODUCTION_ALIAS) -> pd.DataFrame:
+    """Forecast the next `horizon` days of every champion series and replace ml.forecasts."""
+    target = get_alias(alias)
+    model = load_model(f"models:/{REGISTERED_MODEL}@{alias}")
+    with engine.connect() as conn:
+        origins = pd.read_sql_query(_ORIGINS_SQL, conn)
+    if origins.empty:
+        raise ValueError("no series to forecast: ml.champion is empty")
+    requests = origins[["store_id", "product_id"]].assign(horizon=horizon)
+    out = model.predict(requests).merge(origins, on=["store_id", "product_id"])
+    out["date"] = pd.to_datetime(out["origin_date"]) + pd.to_timedelta(out["step"], unit="D")
+    out["date"] = out["date"].dt.date
+    out = out.assign(
+        model=target.model_type, mlflow_run_id=target.run_id, model_version=str(target.version)
+    )[list(_COLUMNS)]
+    with engine.begin() as conn:
+        conn.execute(text("delete from ml.forecasts"))
+        conn.execute(
+            text(
+                f"insert into ml.forecasts ({', '.join(_COLUMNS)}) "
+                f"values ({', '.join(':' + c for c in _COLUMNS)})"
+            ),
+            out.to_dict("records"),
+        )
+    return out

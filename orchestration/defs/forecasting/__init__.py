@@ -1,0 +1,1 @@
+"""Forecasting assets: backtests, leaderboard, champions, the portfolio, batch forecasts."""

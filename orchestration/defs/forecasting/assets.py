@@ -1,0 +1,170 @@
+"""Training and forecasting assets: thin shells over forecastlab.training."""
+
+import dagster as dg
+import pandas as pd
+
+from forecastlab.registry import get_alias
+from forecastlab.training import backtests, forecasts, portfolio, selection
+from forecastlab.training.shards import DEFAULT_SHARDS, shard_keys
+from orchestration.defs.forecasting.resources import TrainingResource
+from orchestration.defs.resources import WarehouseResource
+
+FEATURE_MART = dg.AssetKey(["marts", "fct_sales_features"])
+GROUP = "forecasting"
+
+shard_partitions = dg.StaticPartitionsDefinition(shard_keys(DEFAULT_SHARDS))
+
+
+def markdown_table(frame: pd.DataFrame, digits: int = 2) -> dg.MetadataValue:
+    """A frame as a Markdown table for the Dagster UI."""
+    shown = frame.round(digits).astype(object).where(frame.notna(), "")
+    lines = [
+        "| " + " | ".join(map(str, shown.columns)) + " |",
+        "|" + "---|" * len(shown.columns),
+        *("| " + " | ".join(map(str, row)) + " |" for row in shown.itertuples(index=False)),
+    ]
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+@dg.asset(
+    key=["ml", "series_backtests"],
+    deps=[FEATURE_MART],
+    partitions_def=shard_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=GROUP,
+    kinds={"python", "postgres"},
+)
+def series_backtests(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, training: TrainingResource
+) -> dg.MaterializeResult:
+    """Per-fold errors of the baselines (every series) and feature models (a sample), by shard."""
+    engine, config = warehouse.engine(), training.config()
+    rows: dict[str, int] = {}
+    series = 0
+    for shard in context.partition_keys:
+        summary = backtests.series_backtests(engine, shard, DEFAULT_SHARDS, config)
+        context.log.info(f"{shard}: {summary.series} series, rows per model {summary.rows}")
+        series += summary.series
+        for model, count in summary.rows.items():
+            rows[model] = rows.get(model, 0) + count
+    return dg.MaterializeResult(
+        metadata={
+            "series": series,
+            "dagster/row_count": sum(rows.values()),
+            "rows_per_model": markdown_table(pd.DataFrame(rows.items(), columns=["model", "rows"])),
+        }
+    )
+
+
+@dg.asset(key=["ml", "global_backtests"], deps=[FEATURE_MART], group_name=GROUP, kinds={"lightgbm"})
+def global_backtests(
+    warehouse: WarehouseResource, training: TrainingResource
+) -> dg.MaterializeResult:
+    """Per-fold errors of the global models (one fit per fold across every series)."""
+    summary = backtests.global_backtests(warehouse.engine(), training.config())
+    return dg.MaterializeResult(
+        metadata={"series": summary.series, "dagster/row_count": sum(summary.rows.values())}
+    )
+
+
+@dg.asset(key=["ml", "leaderboard"], deps=[series_backtests, global_backtests], group_name=GROUP)
+def leaderboard(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Every candidate's pooled backtest metrics, best WAPE first."""
+    board = selection.leaderboard(warehouse.engine())
+    best = board.iloc[0] if not board.empty else None
+    return dg.MaterializeResult(
+        metadata={
+            "leaderboard": markdown_table(board),
+            "best_model": str(best["model"]) if best is not None else "",
+            "best_wape": float(best["wape"]) if best is not None else float("nan"),
+        }
+    )
+
+
+@dg.asset(key=["ml", "champions"], deps=[leaderboard], group_name=GROUP, kinds={"postgres"})
+def champions(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Each series' champion, chosen on its selection folds (the last fold is held out)."""
+    chosen = selection.select_champions(warehouse.engine())
+    mix = chosen["model"].value_counts().rename_axis("model").reset_index(name="series")
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": len(chosen), "champion_mix": markdown_table(mix)}
+    )
+
+
+@dg.asset(key=["ml", "portfolio_model"], deps=[champions], group_name=GROUP, kinds={"mlflow"})
+def portfolio_model(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, training: TrainingResource
+) -> dg.MaterializeResult:
+    """The champions refit on full history as one MLflow model, aliased `challenger`."""
+    engine, config = warehouse.engine(), training.config()
+    fitted = portfolio.fit_portfolio(engine, config)
+    evidence = selection.holdout_evidence(engine)
+    board = selection.leaderboard(engine)
+    record = portfolio.register_portfolio(
+        engine, fitted, config, evidence, board, dagster_run_id=context.run_id
+    )
+    alias = get_alias(portfolio.CHALLENGER_ALIAS)
+    return dg.MaterializeResult(
+        metadata={
+            "mlflow_run_id": record.run_id,
+            "model_version": alias.version,
+            "series": fitted.metadata["series"],
+            "holdout_wape": evidence.portfolio_wape,
+            "seasonal_naive_holdout_wape": evidence.seasonal_naive_wape,
+        }
+    )
+
+
+@dg.asset_check(asset=portfolio_model, blocking=True, name="beats_seasonal_naive_on_holdout")
+def beats_seasonal_naive_on_holdout(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Promotion gate: pooled WAPE on the held-out fold strictly below seasonal naive's."""
+    evidence = selection.holdout_evidence(warehouse.engine())
+    return dg.AssetCheckResult(
+        passed=evidence.passed,
+        metadata={
+            "portfolio_wape": evidence.portfolio_wape,
+            "seasonal_naive_wape": evidence.seasonal_naive_wape,
+            "series": evidence.series,
+            "points": evidence.points,
+        },
+        description=(
+            "the portfolio beats seasonal naive on the held-out fold"
+            if evidence.passed
+            else "the portfolio does not beat seasonal naive on the held-out fold: not promoted"
+        ),
+    )
+
+
+@dg.asset(
+    key=["ml", "production_model"], deps=[portfolio_model], group_name=GROUP, kinds={"mlflow"}
+)
+def production_model() -> dg.MaterializeResult:
+    """Alias `production` moved to the challenger (runs only when the promotion check passed)."""
+    challenger = get_alias(portfolio.CHALLENGER_ALIAS)
+    record = portfolio.promote(challenger.run_id)
+    return dg.MaterializeResult(
+        metadata={"mlflow_run_id": record.run_id, "model_version": record.version}
+    )
+
+
+@dg.asset(
+    key=["ml", "forecasts"],
+    deps=[production_model, FEATURE_MART],
+    group_name=GROUP,
+    kinds={"postgres"},
+)
+def batch_forecasts(
+    warehouse: WarehouseResource, training: TrainingResource
+) -> dg.MaterializeResult:
+    """The next horizon of every series from the production portfolio (ml.forecasts)."""
+    out = forecasts.batch_forecasts(warehouse.engine(), training.config().horizon)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(out),
+            "series": int(out[["store_id", "product_id"]].drop_duplicates().shape[0]),
+            "first_date": str(out["date"].min()),
+            "last_date": str(out["date"].max()),
+            "model_version": str(out["model_version"].iloc[0]),
+            "preview": markdown_table(out.head(10)),
+        }
+    )
