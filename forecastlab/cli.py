@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from forecastlab import seeder
+from forecastlab import registry, seeder
 from forecastlab.db import embedded
 from forecastlab.db.endpoints import ConfigurationError, Endpoints, resolve
 from forecastlab.db.engine import app_engine, ensure_databases
@@ -26,6 +26,7 @@ from forecastlab.db.migrate import current_revision, upgrade
 from forecastlab.db.stats import date_range, table_counts
 from forecastlab.runtime import prepare_dagster_home, service_env
 from forecastlab.settings import PROJECT_ROOT, Settings, get_settings
+from forecastlab.training.selection import holdout_evidence, leaderboard
 
 console = Console()
 err = Console(stderr=True)
@@ -278,6 +279,39 @@ def _print_counts(endpoints: Endpoints, schemas: tuple[str, ...]) -> None:
     console.print(table)
 
 
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None or value != value else f"{value:.2f}"  # None or NaN
+
+
+def _print_models(endpoints: Endpoints) -> None:
+    board = leaderboard(app_engine(endpoints))
+    table = Table(title="Leaderboard (pooled over every backtest fold)")
+    for column in ("model", "series", "wape", "mae", "rmse", "bias"):
+        table.add_column(column, justify="left" if column == "model" else "right")
+    for row in board.itertuples(index=False):
+        table.add_row(
+            row.model,
+            str(row.series),
+            *(f"{getattr(row, c):.2f}" for c in ("wape", "mae", "rmse", "bias")),
+        )
+    console.print(table)
+    evidence = holdout_evidence(app_engine(endpoints))
+    try:
+        production = registry.get_alias(registry.PRODUCTION_ALIAS)
+    except registry.AliasNotFoundError:
+        production = None
+    verdict = "promoted to production" if evidence.passed else "NOT promoted (check failed)"
+    console.print(
+        f"Portfolio on the held-out fold: WAPE {_fmt(evidence.portfolio_wape)} vs seasonal naive "
+        f"{_fmt(evidence.seasonal_naive_wape)} over {evidence.series} series: {verdict}."
+    )
+    if production is not None:
+        console.print(
+            f"Production model: {registry.REGISTERED_MODEL} version {production.version} "
+            f"(MLflow run {production.run_id})."
+        )
+
+
 def _urls(settings: Settings) -> dict[str, str]:
     return {
         "Dagster UI": f"http://127.0.0.1:{settings.dagster_port}",
@@ -311,6 +345,7 @@ def demo(
     _print_counts(endpoints, ("raw", "staging", "marts"))
     first, last = date_range(app_engine(endpoints), "marts.fct_sales_features")
     console.print(f"Feature mart marts.fct_sales_features covers {first} .. {last}.")
+    _print_models(endpoints)
     console.print(
         f"Demo finished in {time.monotonic() - started:.0f} s. Run `make serve`, then open:"
     )

@@ -1,4 +1,4 @@
-"""`python -m orchestration.demo`: materialize seed -> dbt in Dagster (what `make demo` runs)."""
+"""`python -m orchestration.demo`: seed -> dbt -> training in Dagster (what `make demo` runs)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import dagster as dg
 
 from forecastlab.db.engine import app_engine
 from forecastlab.db.stats import date_range
+from forecastlab.training.shards import shard_keys
 from forecastlab.warehouse.dbt import ensure_manifest
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Seed the preset, write its daily facts, then build the dbt staging, dims and marts."""
+    """Seed the preset, write its daily facts, build the dbt marts, then train and forecast."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--preset", default="retail_standard")
     parser.add_argument("--seed", type=int, default=42)
@@ -43,6 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     step(f"Forge daily facts {first} .. {last}", "forge_facts_job", partitions=(first, last))
     step("dbt staging + dimensions", "warehouse_job")
     step(f"dbt daily marts {first} .. {last}", "daily_refresh_job", partitions=(first, last))
+    shards = shard_keys()
+    step("training: backtests, champions, portfolio, forecasts", "training_job",
+         partitions=(shards[0], shards[-1]))  # fmt: skip
 
 
 if __name__ == "__main__":
