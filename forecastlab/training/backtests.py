@@ -117,6 +117,7 @@ def _feature_model_folds(
                         "ds": fold.dates,
                         "cutoff": fold.split.train_end,
                         "fold": fold.fold_index,
+                        "horizon_step": config.gap + np.arange(1, len(fold.dates) + 1),
                         "y": fold.actuals,
                         model: fold.predictions,
                     }

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from forecastlab.backtest.buckets import bucket_masks
+
 SUM_COLUMNS = (
     "n_points",
     "abs_error_sum",
@@ -20,7 +22,7 @@ SUM_COLUMNS = (
     "error_sum",
     "smape_sum",
 )
-FOLD_COLUMNS = ("store_id", "product_id", "model", "fold", "cutoff", *SUM_COLUMNS)
+FOLD_COLUMNS = ("store_id", "product_id", "model", "fold", "bucket", "cutoff", *SUM_COLUMNS)
 
 
 def split_unique_id(unique_id: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -29,9 +31,18 @@ def split_unique_id(unique_id: pd.Series) -> tuple[pd.Series, pd.Series]:
     return parts[0].astype("int64"), parts[1].astype("int64")
 
 
+def bucket_labels(horizon_step: np.ndarray) -> np.ndarray:
+    """The horizon bucket (h_1_7, h_8_14, ...) of each lead time."""
+    labels = np.full(len(horizon_step), "", dtype=object)
+    for bucket, mask in bucket_masks(np.asarray(horizon_step)).items():
+        labels[mask] = bucket
+    return labels
+
+
 def fold_sums(cv: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
-    """Collapse a long cross-validation frame into FOLD_COLUMNS rows, one per series/model/fold."""
+    """Collapse a long CV frame into FOLD_COLUMNS rows: one per series, model, fold and bucket."""
     frames = []
+    buckets = bucket_labels(cv["horizon_step"].to_numpy())
     for model in models:
         if model not in cv.columns:
             continue
@@ -45,6 +56,7 @@ def fold_sums(cv: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
             {
                 "unique_id": cv["unique_id"].to_numpy(),
                 "fold": cv["fold"].to_numpy(),
+                "bucket": buckets,
                 "cutoff": cv["cutoff"].to_numpy(),
                 "n_points": 1,
                 "abs_error_sum": np.abs(err),
@@ -55,7 +67,7 @@ def fold_sums(cv: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
             }
         )
         part = part[np.isfinite(forecast)]
-        grouped = part.groupby(["unique_id", "fold"], sort=True).agg(
+        grouped = part.groupby(["unique_id", "fold", "bucket"], sort=True).agg(
             cutoff=("cutoff", "first"), **{c: (c, "sum") for c in SUM_COLUMNS}
         )
         grouped = grouped.reset_index()

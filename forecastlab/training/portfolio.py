@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,11 @@ from forecastlab.registry import (
 )
 from forecastlab.training.backtests import target_panel
 from forecastlab.training.config import TrainingConfig, global_model_name
-from forecastlab.training.selection import PromotionEvidence
+from forecastlab.training.selection import (
+    PromotionEvidence,
+    holdout_bucket_metrics,
+    model_bucket_metrics,
+)
 
 CHALLENGER_ALIAS = "challenger"
 
@@ -56,26 +60,34 @@ def champions(engine: Engine) -> pd.DataFrame:
         )
 
 
-def fit_portfolio(engine: Engine, config: TrainingConfig) -> Portfolio:
-    """Refit each champion on all its observed rows; global champions share one fit."""
+def fit_global_models(engine: Engine, config: TrainingConfig) -> dict[str, GlobalForecaster]:
+    """Every configured global model, fit once on the whole feature mart."""
+    if not config.global_models:
+        return {}
+    panel = load_feature_panel(engine)
+    return {
+        global_model_name(kind): GlobalForecaster(
+            kind, n_estimators=config.global_n_estimators
+        ).fit(panel)
+        for kind in config.global_models
+    }
+
+
+def fit_portfolio(
+    engine: Engine, config: TrainingConfig, fitted_globals: dict[str, GlobalForecaster]
+) -> Portfolio:
+    """Refit each champion on all its observed rows; global champions share their one fit."""
     chosen = champions(engine)
     if chosen.empty:
         raise ValueError("no champions: materialize the backtests and champion selection first")
     targets = target_panel(engine)
     by_series = {key: g for key, g in targets.groupby(["store_id", "product_id"], sort=False)}
     first, last = targets["ds"].min(), targets["ds"].max()
-    globals_: dict[str, GlobalForecaster] = {}
-    for kind in config.global_models:
-        if global_model_name(kind) in set(chosen["model"]):
-            panel = load_feature_panel(engine)
-            globals_[global_model_name(kind)] = GlobalForecaster(
-                kind, n_estimators=config.global_n_estimators
-            ).fit(panel)
     members: dict[tuple[int, int], Any] = {}
     for row in chosen.itertuples(index=False):
         key = (int(row.store_id), int(row.product_id))
-        if row.model in globals_:
-            members[key] = globals_[row.model]
+        if row.model in fitted_globals:
+            members[key] = fitted_globals[row.model]
         elif row.model in FEATURE_AWARE_TYPES:
             series = load_series(engine, *key, first, last)
             model = make_forecaster(config.model_config_for(row.model))
@@ -89,6 +101,119 @@ def fit_portfolio(engine: Engine, config: TrainingConfig) -> Portfolio:
     return Portfolio(members=members, metadata={"champions": mix, "series": len(members)})
 
 
+def _data_window(engine: Engine) -> tuple[date, date]:
+    with engine.connect() as conn:
+        first, last = conn.execute(
+            text("select min(date), max(date) from marts.fct_sales_features")
+        ).one()
+    return first, last
+
+
+def history_and_forecast(
+    engine: Engine, forecasts: pd.DataFrame, days: int = 56
+) -> tuple[list[date], list[float], list[float]]:
+    """Total demand of the last `days` days, then the model's total forecast (for the run plot).
+
+    `forecasts` has one row per series and date with a `forecast` column.
+    """
+    with engine.connect() as conn:
+        history = pd.read_sql_query(
+            text(
+                "select date, sum(quantity) as actual from marts.fct_sales_features "
+                "where date > (select max(date) from marts.fct_sales_features) - :days "
+                "group by date order by date"
+            ),
+            conn,
+            params={"days": days},
+        )
+    future = forecasts.groupby("date", sort=True)["forecast"].sum().reset_index()
+    dates = [*pd.to_datetime(history["date"]).dt.date, *pd.to_datetime(future["date"]).dt.date]
+    nan = float("nan")
+    actual = [*history["actual"].astype(float), *([nan] * len(future))]
+    forecast = [*([nan] * len(history)), *future["forecast"].astype(float)]
+    return dates, actual, forecast
+
+
+def portfolio_forecasts(engine: Engine, model: Portfolio, horizon: int) -> pd.DataFrame:
+    """The next `horizon` days of every member series (store_id, product_id, date, forecast)."""
+    with engine.connect() as conn:
+        origins = pd.read_sql_query(
+            text(
+                "select store_id, product_id, max(date) as origin from marts.fct_sales_features "
+                "group by store_id, product_id"
+            ),
+            conn,
+        )
+    frames = []
+    for row in origins.itertuples(index=False):
+        key = (int(row.store_id), int(row.product_id))
+        if key not in model.members:
+            continue
+        steps = np.arange(1, horizon + 1)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "store_id": key[0],
+                    "product_id": key[1],
+                    "date": pd.Timestamp(row.origin) + pd.to_timedelta(steps, unit="D"),
+                    "forecast": model.predict(*key, horizon),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def register_global_models(
+    engine: Engine,
+    fitted: dict[str, GlobalForecaster],
+    config: TrainingConfig,
+    board: pd.DataFrame,
+    *,
+    dagster_run_id: str | None = None,
+) -> dict[str, RunRecord]:
+    """Log each global model as its own MLflow run with its backtest metrics and a plot."""
+    first, last = _data_window(engine)
+    overall = board.set_index("model")
+    records = {}
+    for name, model in fitted.items():
+        metrics = {
+            m: float(overall.loc[name, m])
+            for m in ("wape", "mae", "rmse", "smape", "bias")
+            if name in overall.index and pd.notna(overall.loc[name, m])
+        }
+        panel_forecast = model.predict_panel(config.horizon)
+        records[name] = log_model_run(
+            ModelRunSpec(
+                model_type=name,
+                model=model,
+                model_config={"kind": model.kind, **model_params(model)},
+                store_id=None,
+                product_id=None,
+                data_window_start=first,
+                data_window_end=last,
+                metrics=metrics,
+                bucket_metrics=model_bucket_metrics(engine, name),
+                tags=_provenance(dagster_run_id),
+                plot=history_and_forecast(engine, panel_forecast),
+            )
+        )
+    return records
+
+
+def model_params(model: GlobalForecaster) -> dict[str, Any]:
+    """A global model's hyper-parameters, for the run's params."""
+    return {
+        "n_estimators": model.n_estimators,
+        "learning_rate": model.learning_rate,
+        "max_depth": model.max_depth,
+        "random_state": model.random_state,
+    }
+
+
+def _provenance(dagster_run_id: str | None) -> dict[str, str]:
+    return {"dagster_run_id": dagster_run_id} if dagster_run_id else {}
+
+
 def register_portfolio(
     engine: Engine,
     portfolio: Portfolio,
@@ -99,10 +224,7 @@ def register_portfolio(
     dagster_run_id: str | None = None,
 ) -> RunRecord:
     """Log the portfolio as one MLflow run and point the `challenger` alias at it."""
-    with engine.connect() as conn:
-        first, last = conn.execute(
-            text("select min(date), max(date) from marts.fct_sales_features")
-        ).one()
+    first, last = _data_window(engine)
     metrics = {
         "holdout_wape": evidence.portfolio_wape,
         "seasonal_naive_holdout_wape": evidence.seasonal_naive_wape,
@@ -110,9 +232,11 @@ def register_portfolio(
         "holdout_points": float(evidence.points),
     }
     top = board.head(5)[["model", "wape", "mae"]].round(3).to_dict("records")
-    tags = {"leaderboard_top5": json.dumps(top), "champions": json.dumps(portfolio.metadata)}
-    if dagster_run_id:
-        tags["dagster_run_id"] = dagster_run_id
+    tags = {
+        "leaderboard_top5": json.dumps(top),
+        "champions": json.dumps(portfolio.metadata),
+        **_provenance(dagster_run_id),
+    }
     record = log_model_run(
         ModelRunSpec(
             model_type=PORTFOLIO_MODEL_TYPE,
@@ -123,7 +247,11 @@ def register_portfolio(
             data_window_start=first,
             data_window_end=last,
             metrics={k: v for k, v in metrics.items() if v is not None},
+            bucket_metrics=holdout_bucket_metrics(engine),
             tags=tags,
+            plot=history_and_forecast(
+                engine, portfolio_forecasts(engine, portfolio, config.horizon)
+            ),
         )
     )
     set_alias(CHALLENGER_ALIAS, record.run_id, description="newest trained portfolio")

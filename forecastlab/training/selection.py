@@ -143,3 +143,37 @@ def holdout_evidence(engine: Engine) -> PromotionEvidence:
         series=int(row[2]),
         points=int(row[3]),
     )
+
+
+_METRIC_NAMES = ("wape", "mae", "rmse", "smape", "bias")
+
+
+def _bucket_dict(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
+    return {
+        str(row["bucket"]): {m: float(row[m]) for m in _METRIC_NAMES if pd.notna(row[m])}
+        for _, row in frame.iterrows()
+    }
+
+
+def model_bucket_metrics(engine: Engine, model: str) -> dict[str, dict[str, float]]:
+    """One model's pooled metrics per horizon bucket over every fold."""
+    sql = f"""
+        select bucket, {_POOLED}
+        from ml.backtest_fold_metrics where model = :model
+        group by bucket order by bucket
+    """
+    with engine.connect() as conn:
+        return _bucket_dict(pd.read_sql_query(text(sql), conn, params={"model": model}))
+
+
+def holdout_bucket_metrics(engine: Engine) -> dict[str, dict[str, float]]:
+    """The champions' (= the portfolio's) pooled metrics per horizon bucket on the held-out fold."""
+    sql = f"""
+        {_FOLD_ROLE}
+        select m.bucket, {_POOLED}
+        from metrics m join ml.champion c using (store_id, product_id, model)
+        where m.role = 'holdout'
+        group by m.bucket order by m.bucket
+    """
+    with engine.connect() as conn:
+        return _bucket_dict(pd.read_sql_query(text(sql), conn))

@@ -107,3 +107,21 @@ def test_the_promotion_check_blocks_a_portfolio_that_cannot_beat_seasonal_naive(
     assert "ml/production_model" not in materialized
     assert get_alias("production").run_id == before.run_id  # production did not move
     assert get_alias(CHALLENGER_ALIAS).run_id != before.run_id  # the challenger did
+
+
+def test_model_runs_carry_bucket_metrics_plots_and_provenance(
+    trained: tuple[Engine, dg.DagsterInstance],
+) -> None:
+    import mlflow
+
+    production = get_run(get_alias("production").run_id)
+    assert "h_1_7.wape" in production.metrics
+    assert production.tags.get("dagster_run_id")
+    client = mlflow.MlflowClient()
+    artifacts = {a.path for a in client.list_artifacts(production.run_id, "plots")}
+    assert artifacts == {"plots/forecast_vs_actual.png"}
+    globals_ = mlflow.search_runs(
+        experiment_names=["forecastlab"], filter_string="tags.model_type = 'global_lightgbm'"
+    )
+    assert len(globals_) >= 1
+    assert "metrics.h_1_7.wape" in globals_.columns and "metrics.wape" in globals_.columns

@@ -95,11 +95,18 @@ def champions(warehouse: WarehouseResource) -> dg.MaterializeResult:
 def portfolio_model(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, training: TrainingResource
 ) -> dg.MaterializeResult:
-    """The champions refit on full history as one MLflow model, aliased `challenger`."""
+    """The champions refit on full history as one MLflow model, aliased `challenger`.
+
+    The global models are fit once here and logged as runs of their own as well.
+    """
     engine, config = warehouse.engine(), training.config()
-    fitted = portfolio.fit_portfolio(engine, config)
-    evidence = selection.holdout_evidence(engine)
     board = selection.leaderboard(engine)
+    globals_ = portfolio.fit_global_models(engine, config)
+    global_runs = portfolio.register_global_models(
+        engine, globals_, config, board, dagster_run_id=context.run_id
+    )
+    fitted = portfolio.fit_portfolio(engine, config, globals_)
+    evidence = selection.holdout_evidence(engine)
     record = portfolio.register_portfolio(
         engine, fitted, config, evidence, board, dagster_run_id=context.run_id
     )
@@ -108,6 +115,7 @@ def portfolio_model(
         metadata={
             "mlflow_run_id": record.run_id,
             "model_version": alias.version,
+            "global_model_runs": ", ".join(f"{k}={r.run_id}" for k, r in global_runs.items()),
             "series": fitted.metadata["series"],
             "holdout_wape": evidence.portfolio_wape,
             "seasonal_naive_holdout_wape": evidence.seasonal_naive_wape,

@@ -43,6 +43,7 @@ def ml_engine(fresh_database: Callable[[str], Endpoints]) -> Engine:
 def test_fold_sums_pool_wape_exactly() -> None:
     cv = _cv({"1/2": {"naive": [[1.0, 3.0]]}}, {"1/2": [[2.0, 2.0]]})
     sums = fold_sums(cv, ["naive"])
+    assert sums.loc[0, "bucket"] == "h_1_7"
     assert sums.loc[0, "abs_error_sum"] == 2.0
     assert sums.loc[0, "abs_actual_sum"] == 4.0
     assert sums.loc[0, "error_sum"] == 0.0

@@ -19,7 +19,7 @@ ML = "ml"
 
 
 def upgrade() -> None:
-    # One row per (series, model, fold): enough to re-aggregate any metric exactly (WAPE needs
+    # One row per (series, model, fold, horizon bucket): enough to re-aggregate any metric exactly (WAPE needs
     # the sums, not the per-fold ratio) for leaderboards, champion selection and the held-out check.
     op.create_table(
         "backtest_fold_metrics",
@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("product_id", sa.Integer, nullable=False),
         sa.Column("model", sa.String(50), nullable=False),
         sa.Column("fold", sa.Integer, nullable=False),
+        sa.Column("bucket", sa.String(12), nullable=False),
         sa.Column("cutoff", sa.Date, nullable=False),
         sa.Column("n_points", sa.Integer, nullable=False),
         sa.Column("abs_error_sum", sa.Float(precision=53), nullable=False),
