@@ -19,8 +19,9 @@ ML = "ml"
 
 
 def upgrade() -> None:
-    # One row per (series, model, fold, horizon bucket): enough to re-aggregate any metric exactly (WAPE needs
-    # the sums, not the per-fold ratio) for leaderboards, champion selection and the held-out check.
+    # One row per (series, model, fold, horizon bucket): enough to re-aggregate any metric
+    # exactly (WAPE needs the sums, not the per-fold ratio) for leaderboards, champion selection
+    # and the held-out check.
     op.create_table(
         "backtest_fold_metrics",
         sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
