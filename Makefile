@@ -51,7 +51,6 @@ format: install
 
 test: $(MANIFEST)
 	$(BIN)/ruff check .
-	$(BIN)/dagster definitions validate -w workspace.yaml
 	$(BIN)/pytest
 
 clean:

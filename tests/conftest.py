@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from forecastlab.db.endpoints import Endpoints
 from forecastlab.db.engine import engine_for
+from tests.dbt.conftest import Warehouse, new_warehouse, seed
 from tests.support.pg import TestServer, test_server
 
 
@@ -65,3 +66,18 @@ def engine(endpoints: Endpoints) -> Engine:
 def fresh_database(pg_server: TestServer) -> Callable[[str], Endpoints]:
     """Factory: a new migrated database triple for tests that must start empty or mutate data."""
     return pg_server.new_endpoints
+
+
+SMALL_WAREHOUSE = {"stores": 2, "products": 3, "window_days": 120}
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(
+    fresh_database: Callable[[str], Endpoints], tmp_path_factory: pytest.TempPathFactory
+) -> Warehouse:
+    """retail_standard (seed 1, 2 stores x 3 products x 120 days), seeded and dbt-built once
+    per session, read-only for the tests that share it."""
+    warehouse = new_warehouse(fresh_database, tmp_path_factory, "features")
+    seed(warehouse.engine, "retail_standard", seed=1, **SMALL_WAREHOUSE)
+    warehouse.dbt("build")
+    return warehouse

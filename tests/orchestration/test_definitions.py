@@ -55,3 +55,14 @@ def test_graph_shape_essentials(defs) -> None:
     assert snap["schedules"]["daily_refresh_schedule"]["job"] == "daily_refresh_job"
     # dbt tests arrive as asset checks
     assert any(c.startswith("marts/fct_sales_features:") for c in snap["asset_checks"])
+
+
+def test_dagster_validates_the_workspace() -> None:
+    # What `dagster definitions validate` checks beyond loading (e.g. partition mappings).
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "dagster"), "definitions", "validate",
+         "-w", "workspace.yaml"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, env={**os.environ, "CI": ""},
+    )  # fmt: skip
+    assert out.returncode == 0, (out.stdout + out.stderr)[-3000:]
+    assert "All code locations passed validation" in out.stdout + out.stderr

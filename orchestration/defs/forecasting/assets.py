@@ -28,7 +28,8 @@ def markdown_table(frame: pd.DataFrame, digits: int = 2) -> dg.MetadataValue:
 
 @dg.asset(
     key=["ml", "series_backtests"],
-    deps=[FEATURE_MART],
+    # Every shard reads the whole history of its series: all daily partitions of the mart.
+    deps=[dg.AssetDep(FEATURE_MART, partition_mapping=dg.AllPartitionMapping())],
     partitions_def=shard_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name=GROUP,

@@ -1,31 +1,14 @@
-"""A small seeded and dbt-built warehouse (2 stores x 3 products x 120 days), and a dense
-synthetic series for tests that need no database."""
+"""A dense synthetic series for tests that need no database (`small_warehouse` is session-wide,
+in tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from forecastlab.db.endpoints import Endpoints
 from forecastlab.features.series import DAILY_FIELDS, SeriesData
-from tests.dbt.conftest import Warehouse, new_warehouse, seed
-
-SMALL_WAREHOUSE = {"stores": 2, "products": 3, "window_days": 120}
-
-
-@pytest.fixture(scope="session")
-def small_warehouse(
-    fresh_database: Callable[[str], Endpoints], tmp_path_factory: pytest.TempPathFactory
-) -> Warehouse:
-    """retail_standard (seed 1), seeded and built (`dbt build`) once per session."""
-    warehouse = new_warehouse(fresh_database, tmp_path_factory, "features")
-    seed(warehouse.engine, "retail_standard", seed=1, **SMALL_WAREHOUSE)
-    warehouse.dbt("build")
-    return warehouse
 
 
 def dense_series(days: int = 500, seed: int = 0) -> SeriesData:

@@ -11,14 +11,13 @@ import pytest
 from forecastlab.backtest.splitter import SplitConfig
 from forecastlab.features.columns import FEATURE_COLUMNS
 from forecastlab.models.global_model import GlobalForecaster, backtest_global, load_feature_panel
-from tests.forecastlab.features.conftest import small_warehouse  # noqa: F401  (fixture)
 
 SPLIT = SplitConfig(n_splits=3, min_train_size=60, gap=2, horizon=7)
 SMALL_MODEL = {"n_estimators": 30}
 
 
 @pytest.fixture(scope="module")
-def panel(small_warehouse) -> pd.DataFrame:  # noqa: F811
+def panel(small_warehouse) -> pd.DataFrame:
     return load_feature_panel(small_warehouse.engine)
 
 
@@ -27,7 +26,7 @@ def fitted(panel) -> GlobalForecaster:
     return GlobalForecaster(**SMALL_MODEL).fit(panel)
 
 
-def test_load_feature_panel_filters(small_warehouse, panel):  # noqa: F811
+def test_load_feature_panel_filters(small_warehouse, panel):
     assert list(panel.columns[:6]) == [
         "store_id",
         "product_id",
