@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -23,8 +23,8 @@ def _cv(series: dict[str, dict[str, list[list[float]]]], actuals: dict[str, list
             for step, value in enumerate(y):
                 row = {
                     "unique_id": uid,
-                    "ds": date(2025, 1, 1 + fold * 5 + step),
-                    "cutoff": date(2025, 1, 1 + fold * 5),
+                    "ds": date(2025, 1, 1) + timedelta(days=fold * 15 + step),
+                    "cutoff": date(2025, 1, 1) + timedelta(days=fold * 15),
                     "fold": fold,
                     "horizon_step": step + 1,
                     "y": value,
@@ -93,3 +93,14 @@ def test_replacing_a_shard_is_idempotent_and_leaderboard_pools(ml_engine: Engine
     board = leaderboard(ml_engine).set_index("model")
     assert board.loc["naive", "n_points"] == 4
     assert board.loc["naive", "wape"] == pytest.approx(100 * 2 / 8)
+
+
+def test_a_fold_longer_than_a_week_is_stored_per_bucket(ml_engine: Engine) -> None:
+    actual = [[float(v) for v in range(1, 11)]]
+    cv = _cv({"7/8": {"naive": [[5.0] * 10]}}, {"7/8": actual})
+    sums = fold_sums(cv, ["naive"])
+    assert sums["bucket"].tolist() == ["h_1_7", "h_8_14"]
+    assert sums["n_points"].tolist() == [7, 3]
+    assert replace_fold_metrics(ml_engine, sums, shard="shard_3") == 2
+    board = leaderboard(ml_engine).set_index("model")
+    assert board.loc["naive", "n_points"] == 10  # buckets add up to the whole fold

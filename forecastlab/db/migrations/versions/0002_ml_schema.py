@@ -42,7 +42,7 @@ def upgrade() -> None:
             "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
         ),
         sa.UniqueConstraint(
-            "store_id", "product_id", "model", "fold", name="uq_backtest_fold_metrics"
+            "store_id", "product_id", "model", "fold", "bucket", name="uq_backtest_fold_metrics"
         ),
         schema=ML,
     )
