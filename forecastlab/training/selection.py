@@ -132,7 +132,7 @@ def holdout_evidence(engine: Engine) -> PromotionEvidence:
         select
             (select 100 * sum(abs_error_sum) / nullif(sum(abs_actual_sum), 0) from champ),
             (select 100 * sum(abs_error_sum) / nullif(sum(abs_actual_sum), 0) from snaive),
-            (select count(*) from champ),
+            (select count(distinct (store_id, product_id)) from champ),
             (select coalesce(sum(n_points), 0) from champ)
     """
     with engine.connect() as conn:

@@ -19,7 +19,7 @@ from orchestration.runs import run_job
 from tests.dbt.conftest import new_warehouse, seed
 
 SMALL = TrainingResource(
-    horizon=7, n_splits=3, min_train_size=30, feature_sample=2, global_n_estimators=20
+    horizon=14, n_splits=3, min_train_size=30, feature_sample=2, global_n_estimators=20
 )
 SHARDS = (shard_keys()[0], shard_keys()[-1])
 
@@ -32,7 +32,7 @@ def trained(
 ) -> Iterator[tuple[Engine, dg.DagsterInstance]]:
     """A seeded + dbt-built warehouse with its own MLflow store, trained once via training_job."""
     warehouse = new_warehouse(fresh_database, tmp_path_factory, "train")
-    seed(warehouse.engine, "retail_standard", seed=5, stores=2, products=4)
+    seed(warehouse.engine, "retail_standard", seed=5, stores=2, products=4, window_days=180)
     warehouse.dbt("build")
     mp = pytest.MonkeyPatch()
     mp.setenv("DATABASE_URL", warehouse.endpoints.app_libpq)
@@ -68,16 +68,18 @@ def test_promoted_portfolio_serves_the_batch_forecasts(
     run = get_run(production.run_id)
     assert run.model_type == "portfolio" and run.status == "success"
     assert run.metrics["holdout_wape"] < run.metrics["seasonal_naive_holdout_wape"]
+    assert run.metrics["series"] == 8
+    assert {"h_1_7.wape", "h_8_14.wape"} <= set(run.metrics)
     with engine.connect() as conn:
         stored = pd.read_sql_query(
             text("select * from ml.forecasts order by store_id, product_id, step"), conn
         )
-    assert len(stored) == 8 * 7
+    assert len(stored) == 8 * 14  # spans two horizon buckets
     assert (stored["forecast"] >= 0).all()
     assert set(stored["mlflow_run_id"]) == {production.run_id}
     # Loading the production alias gives exactly the forecasts that were stored.
     model = load_model(f"models:/{REGISTERED_MODEL}@production")
-    requests = stored[["store_id", "product_id"]].drop_duplicates().assign(horizon=7)
+    requests = stored[["store_id", "product_id"]].drop_duplicates().assign(horizon=14)
     fresh = model.predict(requests).sort_values(["store_id", "product_id", "step"])
     np.testing.assert_allclose(fresh["forecast"].to_numpy(), stored["forecast"].to_numpy())
 
