@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,6 +25,7 @@ from forecastlab.db.endpoints import ConfigurationError, Endpoints, resolve
 from forecastlab.db.engine import app_engine, ensure_databases
 from forecastlab.db.migrate import current_revision, upgrade
 from forecastlab.db.stats import date_range, table_counts
+from forecastlab.loader import LoadReport, LoadValidationError, load_folder
 from forecastlab.runtime import prepare_dagster_home, service_env
 from forecastlab.settings import PROJECT_ROOT, Settings, get_settings
 from forecastlab.training.selection import holdout_evidence, leaderboard
@@ -256,6 +258,52 @@ def seed_append(
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     _print_seed(result)
+
+
+@app.command("load")
+def load(
+    path: Annotated[
+        Path,
+        typer.Argument(exists=True, file_okay=False, help="Folder of docs/data-format.md."),
+    ],
+) -> None:
+    """Load a retailer's history (CSV/Parquet folder) into raw.*, validated and idempotent."""
+    settings = _settings()
+    engine = app_engine(_bring_up(settings))
+    try:
+        with _seed_progress(settings) as progress:
+            report = load_folder(engine, path, progress=progress)
+    except LoadValidationError as exc:
+        _print_issues(exc)
+        raise typer.Exit(2) from exc
+    _print_load(report)
+
+
+_SHOWN_ISSUES = 50
+
+
+def _print_issues(exc: LoadValidationError) -> None:
+    table = Table(title=f"{exc.total:,} issue(s); nothing was loaded")
+    for column in ("file", "line", "column", "reason"):
+        table.add_column(column, justify="right" if column == "line" else "left")
+    for issue in exc.issues[:_SHOWN_ISSUES]:
+        line = "" if issue.line is None else str(issue.line)
+        table.add_row(issue.file, line, issue.column or "", issue.reason)
+    console.print(table)
+    if exc.total > _SHOWN_ISSUES:
+        console.print(f"... and {exc.total - _SHOWN_ISSUES:,} more.")
+
+
+def _print_load(report: LoadReport) -> None:
+    table = Table(
+        title=f"Loaded {report.first_date} .. {report.last_date} in {report.duration_seconds:.1f} s"
+    )
+    for column in ("file", "table", "read", "inserted", "updated", "unchanged", "deleted"):
+        table.add_column(column, justify="left" if column in ("file", "table") else "right")
+    for f in report.files:
+        counts = (f.rows_read, f.inserted, f.updated, f.unchanged, f.deleted)
+        table.add_row(f.file, f.table, *(f"{n:,}" for n in counts))
+    console.print(table)
 
 
 def _parse_date(flag: str, value: str | None) -> date | None:
