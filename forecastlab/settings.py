@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     mlflow_tracking_uri: str | None = None
     forecastlab_home: Path = Field(default=PROJECT_ROOT / ".forecastlab")
     dagster_home: Path | None = None
+    landing_dir: Path | None = None
 
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8123, ge=1, le=65535)
@@ -81,6 +82,11 @@ class Settings(BaseSettings):
     def resolved_dagster_home(self) -> Path:
         """DAGSTER_HOME, defaulting to a folder under forecastlab_home."""
         return self.dagster_home or self.forecastlab_home / "dagster_home"
+
+    @property
+    def resolved_landing_dir(self) -> Path:
+        """LANDING_DIR: where retailer exports are dropped for the file-load asset."""
+        return self.landing_dir or self.forecastlab_home / "landing"
 
     @property
     def mlflow_artifact_root(self) -> Path:

@@ -7,23 +7,13 @@ from forecastlab.registry import get_alias
 from forecastlab.training import backtests, forecasts, portfolio, selection
 from forecastlab.training.shards import DEFAULT_SHARDS, shard_keys
 from orchestration.defs.forecasting.resources import TrainingResource
+from orchestration.defs.metadata import markdown_table
 from orchestration.defs.resources import WarehouseResource
 
 FEATURE_MART = dg.AssetKey(["marts", "fct_sales_features"])
 GROUP = "forecasting"
 
 shard_partitions = dg.StaticPartitionsDefinition(shard_keys(DEFAULT_SHARDS))
-
-
-def markdown_table(frame: pd.DataFrame, digits: int = 2) -> dg.MetadataValue:
-    """A frame as a Markdown table for the Dagster UI."""
-    shown = frame.round(digits).astype(object).where(frame.notna(), "")
-    lines = [
-        "| " + " | ".join(map(str, shown.columns)) + " |",
-        "|" + "---|" * len(shown.columns),
-        *("| " + " | ".join(map(str, row)) + " |" for row in shown.itertuples(index=False)),
-    ]
-    return dg.MetadataValue.md("\n".join(lines))
 
 
 @dg.asset(

@@ -1,0 +1,1 @@
+"""Retailer files dropped in the landing folder, loaded into raw.*."""
