@@ -11,9 +11,9 @@ memory is not included — it is a separate server):
             models for a 50-series sample)
   global    global LightGBM + HGB backtests, then one global LightGBM fit on everything
 
-Resumable: finished stages are recorded in bench/.work/byod/state.json and skipped on the next
-run (`--fresh` starts over). Default size: 50 stores x 100 products x 1,800 days (5,000 series,
-about 8.8M sales rows).
+Resumable: finished stages are recorded in <work dir>/state.json (bench/.work/byod) and
+skipped on the next run (`--fresh` starts over). Default size: 50 stores x 100 products x
+1,800 days (5,000 series, about 8.8M sales rows). CI runs it tiny (tests/bench).
 
 Usage: .venv/bin/python bench/byod_scale.py [--stores 50 --products 100 --days 1800] [--fresh]
        [--write-readme]
@@ -41,30 +41,28 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-WORK = REPO / "bench" / ".work" / "byod"
-STATE = WORK / "state.json"
-FILES = WORK / "files"
+DEFAULT_WORK = REPO / "bench" / ".work" / "byod"
 README = REPO / "bench" / "README.md"
 SECTION = "## Bring your own data at scale"
 STAGES = ("export", "load", "features", "backtests", "global")
 END_DATE = date(2025, 6, 30)
 
 
-def _server_url() -> str:
+def _server_url(work: Path) -> str:
     """The benchmark's own embedded PostgreSQL (started once, reused by every stage)."""
     from forecastlab.db import embedded
 
-    return embedded.start(WORK / "pg")
+    return embedded.start(work / "pg")
 
 
-def _endpoints(name: str) -> EndpointsType:
+def _endpoints(work: Path, name: str) -> EndpointsType:
     from sqlalchemy.engine import make_url
 
     from forecastlab.db.endpoints import Endpoints
     from forecastlab.db.engine import ensure_databases
     from forecastlab.db.migrate import upgrade
 
-    base = make_url(_server_url())
+    base = make_url(_server_url(work))
     eps = Endpoints(
         app=base.set(database=f"{name}_app"),
         dagster=base.set(database=f"{name}_dagster"),
@@ -76,17 +74,17 @@ def _endpoints(name: str) -> EndpointsType:
     return eps
 
 
-def _engine(name: str) -> Engine:
+def _engine(work: Path, name: str) -> Engine:
     from forecastlab.db.engine import engine_for
 
-    return engine_for(_endpoints(name).app_sqlalchemy)
+    return engine_for(_endpoints(work, name).app_sqlalchemy)
 
 
 def stage_export(args: argparse.Namespace) -> dict[str, Any]:
     from forecastlab.loader import export_raw
     from forecastlab.seeder import build_config, generate
 
-    engine = _engine("byod_source")
+    engine = _engine(args.work_dir, "byod_source")
     start = END_DATE - timedelta(days=args.days - 1)
     config = build_config(
         "retail_standard",
@@ -97,16 +95,17 @@ def stage_export(args: argparse.Namespace) -> dict[str, Any]:
         end_date=END_DATE,
     )
     result = generate(engine, config)
-    if FILES.exists():
-        shutil.rmtree(FILES)
-    export_raw(engine, FILES)
-    return {"sales_rows": result.records_created["sales"], "files_mb": _folder_mb(FILES)}
+    files = args.work_dir / "files"
+    if files.exists():
+        shutil.rmtree(files)
+    export_raw(engine, files)
+    return {"sales_rows": result.records_created["sales"], "files_mb": _folder_mb(files)}
 
 
-def stage_load(_: argparse.Namespace) -> dict[str, Any]:
+def stage_load(args: argparse.Namespace) -> dict[str, Any]:
     from forecastlab.loader import load_folder
 
-    report = load_folder(_engine("byod"), FILES)
+    report = load_folder(_engine(args.work_dir, "byod"), args.work_dir / "files")
     sales = report.for_table("raw.sales_daily")
     return {
         "sales_rows_inserted": sum(f.inserted for f in sales),
@@ -114,31 +113,31 @@ def stage_load(_: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def stage_features(_: argparse.Namespace) -> dict[str, Any]:
+def stage_features(args: argparse.Namespace) -> dict[str, Any]:
     from forecastlab.warehouse import run_dbt
 
-    run_dbt(["build"], _endpoints("byod"), target_path=WORK / "dbt_target")
+    run_dbt(["build"], _endpoints(args.work_dir, "byod"), target_path=args.work_dir / "dbt")
     return {}
 
 
-def stage_backtests(_: argparse.Namespace) -> dict[str, Any]:
+def stage_backtests(args: argparse.Namespace) -> dict[str, Any]:
     from forecastlab.training import backtests
     from forecastlab.training.config import TrainingConfig
     from forecastlab.training.shards import DEFAULT_SHARDS, shard_keys
 
-    engine, config = _engine("byod"), TrainingConfig(global_models=())
+    engine, config = _engine(args.work_dir, "byod"), TrainingConfig(global_models=())
     series = 0
     for shard in shard_keys():
         series += backtests.series_backtests(engine, shard, DEFAULT_SHARDS, config).series
     return {"series": series}
 
 
-def stage_global(_: argparse.Namespace) -> dict[str, Any]:
+def stage_global(args: argparse.Namespace) -> dict[str, Any]:
     from forecastlab.models.global_model import GlobalForecaster, load_feature_panel
     from forecastlab.training import backtests
     from forecastlab.training.config import TrainingConfig
 
-    engine = _engine("byod")
+    engine = _engine(args.work_dir, "byod")
     summary = backtests.global_backtests(engine, TrainingConfig())
     started = time.perf_counter()
     panel = load_feature_panel(engine)
@@ -171,17 +170,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--products", type=int, default=100)
     parser.add_argument("--days", type=int, default=1800)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--stop-server", action="store_true", help="stop its PostgreSQL at the end")
     parser.add_argument("--write-readme", action="store_true")
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    size = [
-        "--stores",
-        str(args.stores),
-        "--products",
-        str(args.products),
-        "--days",
-        str(args.days),
-    ]
+    size = ["--stores", str(args.stores), "--products", str(args.products)]
+    size += ["--days", str(args.days)]
+    work: Path = args.work_dir
+    state_file = work / "state.json"
 
     if args.stage:  # child: do the work, report peak RSS, print one JSON line
         result = globals()[f"stage_{args.stage}"](args)
@@ -189,25 +186,31 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(result, default=str))
         return
 
-    if args.fresh and WORK.exists():
+    if args.fresh and work.exists():
         from forecastlab.db import embedded
 
-        embedded.stop(WORK / "pg")
-        shutil.rmtree(WORK)
-    WORK.mkdir(parents=True, exist_ok=True)
-    state = json.loads(STATE.read_text()) if STATE.exists() else {"size": size, "stages": {}}
+        embedded.stop(work / "pg")
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    state = (
+        json.loads(state_file.read_text()) if state_file.exists() else {"size": size, "stages": {}}
+    )
     if state["size"] != size:
-        raise SystemExit(f"bench/.work/byod holds size {state['size']}; rerun with --fresh")
+        raise SystemExit(f"{work} holds size {state['size']}; rerun with --fresh")
     for stage in STAGES:
         if stage in state["stages"]:
             print(f"{stage:<10} done earlier: {state['stages'][stage]}")
             continue
         print(f"{stage:<10} running ...", flush=True)
-        state["stages"][stage] = _run_stage_child(stage, size)
-        STATE.write_text(json.dumps(state, indent=2))
+        state["stages"][stage] = _run_stage_child(stage, [*size, "--work-dir", str(work)])
+        state_file.write_text(json.dumps(state, indent=2))
         print(f"{stage:<10} {state['stages'][stage]}", flush=True)
     if args.write_readme:
         _write_readme(state, args)
+    if args.stop_server:
+        from forecastlab.db import embedded
+
+        embedded.stop(work / "pg")
 
 
 def _write_readme(state: dict[str, Any], args: argparse.Namespace) -> None:
