@@ -7,19 +7,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from forecastlab.backtest.splitter import SplitConfig
-from forecastlab.models import FEATURE_AWARE_TYPES, TARGET_ONLY_TYPES, parse_model_config
+from forecastlab.models import (
+    FEATURE_AWARE_TYPES,
+    KNOWN_MODEL_TYPES,
+    TARGET_ONLY_TYPES,
+    parse_model_config,
+)
 from forecastlab.models.configs import ModelConfigBase
 from forecastlab.training.selection import SEASONAL_NAIVE
 
 GlobalKind = Literal["lightgbm", "hgb"]
-DEFAULT_BASELINES = (
-    "naive",
-    "seasonal_naive",
-    "moving_average",
-    "weighted_moving_average",
-    "seasonal_average",
-    "trend_regression_baseline",
-)
+# Every target-only model, in the taxonomy's order.
+DEFAULT_BASELINES = tuple(t for t in KNOWN_MODEL_TYPES if t in TARGET_ONLY_TYPES)
 
 
 def global_model_name(kind: str) -> str:
