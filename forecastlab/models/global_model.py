@@ -108,23 +108,26 @@ class GlobalForecaster:
 
     def fit(self, panel: pd.DataFrame) -> GlobalForecaster:
         """Train on every row with a target; keep each series' history tail for forecasting."""
-        panel = panel.sort_values(list(KEY_COLUMNS), ignore_index=True)
+        panel = _sorted(panel)
         self.categories_ = {key: np.unique(panel[key].to_numpy()) for key in SERIES_KEYS}
-        train = panel[panel[TARGET_COLUMN].notna()]
+        has_target = panel[TARGET_COLUMN].notna()
+        # Memory: on a multi-million-row history every copy of the panel costs gigabytes, so
+        # subset only when some target is missing and build the matrix in float32.
+        train = panel if bool(has_target.all()) else panel[has_target]
         self.model_ = self.make_estimator().fit(
-            self.design_matrix(train), train[TARGET_COLUMN].to_numpy(float)
+            self.design_matrix(train), train[TARGET_COLUMN].to_numpy(np.float32)
         )
         self.tails_ = PanelTail.from_panel(panel)
         return self
 
     def design_matrix(self, rows: pd.DataFrame) -> pd.DataFrame:
         """FEATURE_COLUMNS plus store_id/product_id coded against the training categories."""
-        matrix = rows[list(FEATURE_COLUMNS)].astype(float)
+        matrix = rows[list(FEATURE_COLUMNS)].astype(np.float32)
         for key in SERIES_KEYS:
             categories = self.categories_[key]
             coded = pd.Categorical(rows[key].to_numpy(), categories=categories)
             too_many = self.kind == "hgb" and categories.size > _HGB_MAX_CATEGORIES
-            matrix[key] = coded.codes.astype(float) if too_many else coded
+            matrix[key] = coded.codes.astype(np.float32) if too_many else coded
         return matrix
 
     def predict_rows(self, requests: pd.DataFrame) -> np.ndarray:
@@ -205,7 +208,7 @@ def backtest_global(
     forecast from its train tail with the observed price/promotion/holiday of those days;
     the last `horizon` steps are scored (D-04). Series too short for the split are skipped.
     """
-    panel = panel.sort_values(list(KEY_COLUMNS), ignore_index=True)
+    panel = _sorted(panel)
     grouped = panel.groupby(SERIES_KEYS, sort=False)
     code = grouped.ngroup().to_numpy()
     position = grouped.cumcount().to_numpy()
@@ -240,6 +243,14 @@ def backtest_global(
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _sorted(panel: pd.DataFrame) -> pd.DataFrame:
+    """The panel ordered by (store, product, date): untouched (no copy) when it already is."""
+    keys = list(KEY_COLUMNS)
+    if pd.MultiIndex.from_frame(panel[keys]).is_monotonic_increasing:
+        return panel
+    return panel.sort_values(keys, ignore_index=True)
 
 
 def _unique_ids(keys: pd.DataFrame) -> np.ndarray:
