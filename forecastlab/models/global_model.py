@@ -47,6 +47,7 @@ left join raw.inventory_snapshot_daily as inv
 where (cast(:start as date) is null or f.date >= cast(:start as date))
   and (cast(:end as date) is null or f.date <= cast(:end as date))
 """
+_READ_CHUNK_ROWS = 250_000
 _SERIES_FILTER = """
   and (f.store_id, f.product_id) in (
       select * from unnest(cast(:stores as integer[]), cast(:products as integer[])))
@@ -72,9 +73,19 @@ def load_feature_panel(
         params["products"] = [int(product) for _, product in pairs]
         sql += _SERIES_FILTER
     sql += " order by f.store_id, f.product_id, f.date"
-    with engine.connect() as conn:
-        panel = pd.read_sql(text(sql), conn, params=params)
+    # In chunks: one pass over a multi-million-row mart would first hold every row as Python
+    # objects (several times the frame's size); chunks bound that to one chunk at a time.
+    with engine.connect().execution_options(stream_results=True) as conn:
+        chunks = list(pd.read_sql(text(sql), conn, params=params, chunksize=_READ_CHUNK_ROWS))
+    panel = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+    if panel.empty:  # keep the columns of an empty result
+        with engine.connect() as conn:
+            panel = pd.read_sql(text(sql), conn, params=params)
     panel["date"] = pd.to_datetime(panel["date"])
+    # A chunk whose column is all NULL arrives as object dtype; make every value column numeric.
+    for column in panel.columns.drop("date"):
+        if panel[column].dtype == object:
+            panel[column] = pd.to_numeric(panel[column])
     return panel
 
 
