@@ -79,6 +79,16 @@ class _BoostingForecaster(EstimatorForecaster):
         self.learning_rate = learning_rate
         self.random_state = random_state
 
+    def _shared_params(self) -> dict[str, Any]:
+        """Keyword arguments both estimators take, single-threaded (STACK.md)."""
+        return {
+            "n_estimators": self.n_estimators,
+            "learning_rate": self.learning_rate,
+            "max_depth": self.max_depth,
+            "random_state": self.random_state,
+            "n_jobs": 1,
+        }
+
 
 class RegressionForecaster(EstimatorForecaster):
     """regression: HistGradientBoostingRegressor (NaN-tolerant); exposes no importances."""
@@ -127,14 +137,7 @@ class LightGBMForecaster(_BoostingForecaster):
         # n_jobs=1: on small data LightGBM's default threading is orders of magnitude slower
         # (STACK.md); deterministic + force_col_wise make results reproducible across runs.
         return regressor(
-            n_estimators=self.n_estimators,
-            learning_rate=self.learning_rate,
-            max_depth=self.max_depth,
-            random_state=self.random_state,
-            n_jobs=1,
-            deterministic=True,
-            force_col_wise=True,
-            verbosity=-1,
+            **self._shared_params(), deterministic=True, force_col_wise=True, verbosity=-1
         )
 
 
@@ -145,15 +148,7 @@ class XGBoostForecaster(_BoostingForecaster):
 
     def _build_estimator(self) -> Any:
         regressor = self._optional_class("xgboost", "XGBRegressor")
-        return regressor(
-            n_estimators=self.n_estimators,
-            learning_rate=self.learning_rate,
-            max_depth=self.max_depth,
-            random_state=self.random_state,
-            n_jobs=1,
-            tree_method="hist",
-            verbosity=0,
-        )
+        return regressor(**self._shared_params(), tree_method="hist", verbosity=0)
 
 
 class RandomForestForecaster(EstimatorForecaster):
