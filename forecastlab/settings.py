@@ -57,7 +57,25 @@ class Settings(BaseSettings):
 
     dbt_threads: int = Field(default=2, ge=1, le=16)
 
-    @field_validator("database_url", "dagster_pg_url", "mlflow_tracking_uri", mode="before")
+    # Serving (spec §0.4). The API reaches Dagster's GraphQL endpoint to launch and read jobs.
+    dagster_webserver_url: str | None = None
+    ingest_batch_size: int = Field(default=1000, ge=1)
+    ingest_timeout_seconds: int = Field(default=60, ge=1)
+    analytics_max_rows: int = Field(default=10_000, ge=1)
+    analytics_max_date_range_days: int = Field(default=730, ge=1)
+    backtest_max_splits: int = Field(default=20, ge=2)
+    backtest_default_min_train_size: int = Field(default=30, ge=7)
+    backtest_max_gap: int = Field(default=30, ge=0)
+    registry_duplicate_policy: Literal["allow", "deny", "detect"] = "detect"
+    jobs_retention_days: int = Field(default=30, ge=1)
+
+    @field_validator(
+        "database_url",
+        "dagster_pg_url",
+        "mlflow_tracking_uri",
+        "dagster_webserver_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -87,6 +105,11 @@ class Settings(BaseSettings):
     def resolved_landing_dir(self) -> Path:
         """LANDING_DIR: where retailer exports are dropped for the file-load asset."""
         return self.landing_dir or self.forecastlab_home / "landing"
+
+    @property
+    def resolved_dagster_webserver_url(self) -> str:
+        """Where the API finds Dagster's GraphQL endpoint (default: the local `make serve`)."""
+        return (self.dagster_webserver_url or f"http://127.0.0.1:{self.dagster_port}").rstrip("/")
 
     @property
     def mlflow_artifact_root(self) -> Path:

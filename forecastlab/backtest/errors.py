@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from forecastlab.errors import BadRequestError
 
-class BacktestError(ValueError):
+
+class BacktestError(BadRequestError):
     """Base class of every backtest error."""
 
 

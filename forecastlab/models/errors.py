@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from forecastlab.errors import BadRequestError
 
-class ModelError(ValueError):
+
+class ModelError(BadRequestError):
     """A model cannot be built, fitted or asked for this forecast; the message says why."""
 
 

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from typing import Literal
 
+from forecastlab.errors import BadRequestError, NotFoundError
+
 AliasProblem = Literal["invalid_name", "not_portfolio", "not_success", "no_model"]
 
 
-class RegistryError(Exception):
+class RegistryError(BadRequestError):
     """Any registry failure the caller can act on (400 unless a subclass says otherwise)."""
 
 
-class RunNotFoundError(RegistryError):
+class RunNotFoundError(RegistryError, NotFoundError):
     """No run with that id in the `forecastlab` experiment (404)."""
 
 
-class AliasNotFoundError(RegistryError):
+class AliasNotFoundError(RegistryError, NotFoundError):
     """No alias with that name on the registered model (404)."""
 
 
-class ArtifactNotFoundError(RegistryError):
+class ArtifactNotFoundError(RegistryError, NotFoundError):
     """The run records a model artifact that the artifact store no longer has (404)."""
 
 

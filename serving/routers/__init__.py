@@ -1,0 +1,1 @@
+"""One router module per contract slice; `serving.main` includes them all."""

@@ -1,0 +1,44 @@
+"""Liveness and readiness (spec §15.1)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from serving.deps import EngineDep
+from serving.schemas.base import ApiModel
+
+router = APIRouter(tags=["health"])
+
+
+class HealthResponse(ApiModel):
+    """Liveness: the process serves requests."""
+
+    status: Literal["ok"] = "ok"
+
+
+class ReadinessResponse(ApiModel):
+    """Readiness: whether the database answers."""
+
+    status: Literal["ok", "degraded", "unhealthy"]
+    database: Literal["connected", "disconnected"]
+
+
+@router.get("/health", response_model=HealthResponse)
+def health() -> HealthResponse:
+    """Liveness probe: always `{"status": "ok"}`, without touching the database (D-36)."""
+    return HealthResponse()
+
+
+@router.get("/health/ready", response_model=ReadinessResponse)
+def ready(engine: EngineDep) -> ReadinessResponse:
+    """Readiness probe: `ok` after a successful `SELECT 1`, `unhealthy` otherwise (never 5xx)."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except SQLAlchemyError:
+        return ReadinessResponse(status="unhealthy", database="disconnected")
+    return ReadinessResponse(status="ok", database="connected")
