@@ -11,9 +11,29 @@ from forecastlab import __version__
 from forecastlab.settings import Settings, get_settings
 from serving.errors import install_error_handlers
 from serving.request_id import RequestIdMiddleware
-from serving.routers import health
+from serving.routers import (
+    analytics,
+    backtesting,
+    dimensions,
+    featuresets,
+    forecasting,
+    health,
+    ingest,
+    jobs,
+    registry,
+)
 
-ROUTERS = (health.router,)
+ROUTERS = (
+    health.router,
+    ingest.router,
+    dimensions.router,
+    analytics.router,
+    featuresets.router,
+    forecasting.router,
+    backtesting.router,
+    registry.router,
+    jobs.router,
+)
 
 DESCRIPTION = """
 Retail demand forecasting over an orchestrated pipeline. The warehouse, feature marts,

@@ -1,0 +1,7 @@
+"""The /backtesting slice."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["backtesting"])

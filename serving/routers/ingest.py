@@ -1,0 +1,7 @@
+"""The /ingest slice."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["ingest"])
