@@ -41,8 +41,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.readme import write_section  # noqa: E402
+
 DEFAULT_WORK = REPO / "bench" / ".work" / "byod"
-README = REPO / "bench" / "README.md"
 SECTION = "## Bring your own data at scale"
 STAGES = ("export", "load", "features", "backtests", "global")
 END_DATE = date(2025, 6, 30)
@@ -229,14 +230,7 @@ def _write_readme(state: dict[str, Any], args: argparse.Namespace) -> None:
         "database server's memory is not included).\n\n| stage | wall s | peak RSS MB | notes |\n"
         f"|---|---|---|---|\n{rows}\n"
     )
-    text = README.read_text()
-    if SECTION in text:
-        head, _, tail = text.partition(SECTION)
-        rest = tail.split("\n## ", 1)
-        text = head + section + ("\n## " + rest[1] if len(rest) > 1 else "")
-    else:
-        text = text.rstrip() + "\n\n" + section
-    README.write_text(text)
+    write_section(section)
 
 
 if __name__ == "__main__":

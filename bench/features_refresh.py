@@ -31,11 +31,11 @@ if str(REPO) not in sys.path:
 
 from sqlalchemy import text  # noqa: E402
 
+from bench.readme import README, write_section  # noqa: E402
 from forecastlab.db.engine import engine_for, psycopg_connect  # noqa: E402
 from forecastlab.features.columns import FEATURE_MART  # noqa: E402
 from forecastlab.warehouse import run_dbt  # noqa: E402
 
-README = REPO / "bench" / "README.md"
 SECTION = "## Feature mart refresh"
 END_DATE = date(2025, 6, 30)
 
@@ -167,19 +167,6 @@ functions keep each window O(1) per row; the incremental refresh reads each touc
 """
 
 
-def write_readme(section: str) -> None:
-    """Replace (or add) this benchmark's section of bench/README.md, leaving others alone."""
-    current = README.read_text() if README.exists() else "# Benchmarks\n"
-    start = current.find(SECTION)
-    if start == -1:
-        updated = current.rstrip("\n") + "\n\n" + section
-    else:
-        following = current.find("\n## ", start + len(SECTION))
-        tail = current[following + 1 :] if following != -1 else ""
-        updated = current[:start] + section + ("\n" + tail if tail else "")
-    README.write_text(updated)
-
-
 def main() -> None:
     """CLI entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -193,7 +180,7 @@ def main() -> None:
     result["measured_on"] = date.today().isoformat()
     print(json.dumps(result, indent=2, default=str))
     if args.write_readme:
-        write_readme(markdown(result))
+        write_section(markdown(result))
         print(f"updated {README}")
 
 

@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.readme import write_section  # noqa: E402
 from forecastlab.db.engine import engine_for  # noqa: E402
 from forecastlab.features.columns import FEATURE_MART, TARGET_COLUMN  # noqa: E402
 from forecastlab.features.frames import (  # noqa: E402
@@ -46,7 +47,6 @@ from forecastlab.models import LightGBMConfig, make_forecaster  # noqa: E402
 from forecastlab.models.global_model import GlobalForecaster, load_feature_panel  # noqa: E402
 from forecastlab.warehouse import run_dbt  # noqa: E402
 
-README = REPO / "bench" / "README.md"
 SECTION = "## Global model"
 END_DATE = date(2025, 6, 30)
 
@@ -203,18 +203,6 @@ Run: `.venv/bin/python bench/global_model.py --write-readme` (`--stores --produc
 """
 
 
-def write_readme(section: str) -> None:
-    """Replace (or append) this benchmark's section of bench/README.md."""
-    text = README.read_text()
-    if SECTION in text:
-        head, _, rest = text.partition(SECTION)
-        tail = rest[rest.find("\n## ") :] if "\n## " in rest else ""
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    README.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stores", type=int, default=20)
@@ -230,7 +218,7 @@ def main() -> None:
     section = render(result)
     print(section)
     if args.write_readme:
-        write_readme(section)
+        write_section(section)
 
 
 if __name__ == "__main__":

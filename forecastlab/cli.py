@@ -364,6 +364,7 @@ def _urls(settings: Settings) -> dict[str, str]:
     return {
         "Dagster UI": f"http://127.0.0.1:{settings.dagster_port}",
         "MLflow UI": f"http://127.0.0.1:{settings.mlflow_port}",
+        "API docs": f"http://{settings.api_host}:{settings.api_port}/docs",
     }
 
 
@@ -403,7 +404,7 @@ def demo(
 
 @app.command("serve")
 def serve() -> None:
-    """Run the Dagster webserver + daemon and the MLflow UI on 127.0.0.1 until Ctrl-C."""
+    """Run the Dagster webserver + daemon, the MLflow UI and the API until Ctrl-C."""
     settings = _settings()
     endpoints = _bring_up(settings)
     upgrade(endpoints)
@@ -424,6 +425,10 @@ def serve() -> None:
             "--host", "127.0.0.1", "--port", str(settings.mlflow_port), "--workers", "1",
             "--backend-store-uri", endpoints.mlflow_uri,
             "--artifacts-destination", str(settings.mlflow_artifact_root),
+        ],
+        "api": [
+            f"{bin_dir}/uvicorn", "serving.main:app",
+            "--host", settings.api_host, "--port", str(settings.api_port),
         ],
     }  # fmt: skip
     # SIGTERM (systemd, `timeout`, a CI runner) must stop the children too, like Ctrl-C does.
