@@ -15,12 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from forecastlab.backtest.runner import BacktestConfig
 from forecastlab.features.frames import V2_GROUPS
 from forecastlab.models import ModelConfig
+from forecastlab.wire import IsoDate
 
 MAX_HORIZON = 90
 
 
 class _Strict(BaseModel):
-    # Strict JSON types (no "5" -> 5), unknown keys rejected; dates still parse ISO strings.
+    # Strict JSON types (no "5" -> 5), unknown keys rejected; IsoDate fields parse ISO strings.
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
@@ -33,8 +34,8 @@ class TrainRequest(_Strict):
 
     store_id: int = Field(ge=1)
     product_id: int = Field(ge=1)
-    train_start_date: date
-    train_end_date: date
+    train_start_date: IsoDate
+    train_end_date: IsoDate
     config: ModelConfig
     feature_frame_version: Literal[1, 2] = 1
     feature_groups: list[str] | None = None
@@ -48,9 +49,7 @@ class TrainRequest(_Strict):
                 raise ValueError("feature_groups apply to feature_frame_version 2 only")
             unknown = sorted(set(self.feature_groups) - set(V2_GROUPS))
             if unknown:
-                raise ValueError(
-                    f"unknown feature groups {unknown}; known: {', '.join(V2_GROUPS)}"
-                )
+                raise ValueError(f"unknown feature groups {unknown}; known: {', '.join(V2_GROUPS)}")
         return self
 
 
@@ -114,8 +113,8 @@ class BacktestRequest(_Strict):
 
     store_id: int = Field(ge=1)
     product_id: int = Field(ge=1)
-    start_date: date
-    end_date: date
+    start_date: IsoDate
+    end_date: IsoDate
     config: BacktestConfig
 
     @model_validator(mode="after")

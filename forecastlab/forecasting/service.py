@@ -1,0 +1,284 @@
+"""Train, predict and backtest one series on demand (spec §6.4, §6.5, §7).
+
+The functions behind `POST /forecasting/train`, `/forecasting/predict`, `/backtesting/run` and
+the Dagster jobs `POST /jobs` launches: both shells validate with the models of
+`forecastlab.forecasting.requests` and call these. Errors are the domain kinds of
+`forecastlab.errors` (400 / 404 at the API) with a message that says what to change.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from typing import Final
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, text
+
+from forecastlab.backtest.results import BacktestResult
+from forecastlab.backtest.runner import run_backtest
+from forecastlab.features.frames import backtest_feature_builder, baseline_price
+from forecastlab.features.series import SeriesData, load_series
+from forecastlab.forecasting.errors import (
+    BacktestLimitError,
+    ModelNotFoundError,
+    NoDataError,
+    PredictRequestError,
+    UnavailableFeaturesError,
+)
+from forecastlab.forecasting.feature_model import FeatureAwareModel
+from forecastlab.forecasting.loading import (
+    LoadedModel,
+    load_run_model,
+    model_uri,
+    resolve_run_id,
+)
+from forecastlab.forecasting.requests import (
+    BacktestRequest,
+    ForecastPoint,
+    PredictRequest,
+    PredictResponse,
+    TrainRequest,
+    TrainResponse,
+)
+from forecastlab.models import FEATURE_AWARE_TYPES, Forecaster, config_hash, make_forecaster
+from forecastlab.registry import ModelRunSpec, log_model_run
+from forecastlab.registry.portfolio import forecast_with
+from forecastlab.settings import Settings, get_settings
+
+# Marks runs trained on demand (the endpoint or a train job) apart from the pipeline's models.
+SOURCE_TAG: Final = "forecastlab.source"
+SOURCE_API: Final = "api"
+# Observed days shown before the forecast in the run's forecast-vs-actual plot.
+PLOT_HISTORY_DAYS: Final = 56
+
+_LAST_OBSERVED_SQL = text(
+    "select max(date) from raw.sales_daily "
+    "where store_id = :store_id and product_id = :product_id and date <= :end"
+)
+
+# What training produces and logs: a target-only forecaster or a feature-aware model.
+TrainedModel = Forecaster | FeatureAwareModel
+
+
+def train(engine: Engine, request: TrainRequest, settings: Settings | None = None) -> TrainResponse:
+    """Fit `request.config` on the grain's observed rows and log it as one MLflow run."""
+    started = time.perf_counter()
+    settings = settings or get_settings()
+    forecaster = make_forecaster(request.config, settings)  # a disabled model names its flag
+    series = load_series(
+        engine,
+        request.store_id,
+        request.product_id,
+        request.train_start_date,
+        request.train_end_date,
+        plan_days=settings.forecast_max_horizon,  # the holiday calendar of future rows
+    )
+    if series.n == 0:
+        raise NoDataError(
+            f"No training data found for store {request.store_id} product {request.product_id} "
+            f"between {request.train_start_date} and {request.train_end_date}"
+        )
+    model = _fit(forecaster, series, request)
+    record = log_model_run(_run_spec(model, series, request, settings.forecast_default_horizon))
+    return TrainResponse(
+        store_id=request.store_id,
+        product_id=request.product_id,
+        model_type=request.config.model_type,
+        run_id=record.run_id,
+        model_path=model_uri(record.run_id),
+        config_hash=config_hash(request.config),
+        n_observations=series.n,
+        train_start_date=request.train_start_date,
+        train_end_date=request.train_end_date,
+        feature_frame_version=_frame_version(model),
+        duration_ms=_elapsed_ms(started),
+    )
+
+
+def predict(
+    engine: Engine, request: PredictRequest, settings: Settings | None = None
+) -> PredictResponse:
+    """Forecast `horizon` days of one series with the model a run id or MLflow URI addresses.
+
+    Single-series models forecast the days after their training window. A portfolio or global
+    model forecasts the days after the series' last observed day in its training window, as
+    the batch forecasts do.
+    """
+    started = time.perf_counter()
+    settings = settings or get_settings()
+    if request.horizon > settings.forecast_max_horizon:
+        raise PredictRequestError(
+            f"horizon {request.horizon} exceeds forecast_max_horizon "
+            f"({settings.forecast_max_horizon})"
+        )
+    run_id = resolve_run_id(request.run_id, request.model_path)
+    model = load_run_model(run_id)
+    values = _forecast(model, request.store_id, request.product_id, request.horizon)
+    origin = (
+        _last_observed_day(engine, request.store_id, request.product_id, model.data_window_end)
+        if model.serves_many
+        else model.data_window_end
+    )
+    return PredictResponse(
+        store_id=request.store_id,
+        product_id=request.product_id,
+        forecasts=[
+            ForecastPoint(date=origin + timedelta(days=step), forecast=float(value))
+            for step, value in enumerate(values, start=1)
+        ],
+        model_type=model.model_type,
+        config_hash=model.config_hash,
+        horizon=request.horizon,
+        run_id=run_id,
+        model_path=request.model_path or model_uri(run_id),
+        duration_ms=_elapsed_ms(started),
+    )
+
+
+def backtest(
+    engine: Engine, request: BacktestRequest, settings: Settings | None = None
+) -> BacktestResult:
+    """Time-series cross-validation of one series (spec §7) with the pipeline's runner."""
+    settings = settings or get_settings()
+    config = request.config
+    _check_split_limits(config.split_config.n_splits, config.split_config.gap, settings)
+    main = config.model_config_main
+    make_forecaster(main, settings)  # the flag check, before any data is read
+    series = load_series(
+        engine, request.store_id, request.product_id, request.start_date, request.end_date
+    )
+    if series.n == 0:
+        raise NoDataError(
+            f"No data found for store {request.store_id} product {request.product_id} "
+            f"between {request.start_date} and {request.end_date}"
+        )
+    return run_backtest(
+        series.dates,
+        series.quantity,
+        config,
+        feature_builder=(
+            backtest_feature_builder(series) if main.model_type in FEATURE_AWARE_TYPES else None
+        ),
+        store_id=request.store_id,
+        product_id=request.product_id,
+    )
+
+
+# --- training --------------------------------------------------------------------------------
+
+
+def _fit(forecaster: Forecaster, series: SeriesData, request: TrainRequest) -> TrainedModel:
+    """Target-only: `fit(y)`. Feature-aware: fit on the historical frame, keep the history."""
+    if request.config.model_type not in FEATURE_AWARE_TYPES:
+        return forecaster.fit(series.quantity)
+    groups = None if request.feature_groups is None else tuple(request.feature_groups)
+    try:
+        return FeatureAwareModel.fit(
+            forecaster,
+            series,
+            origin=request.train_end_date,
+            baseline_price=baseline_price(series),  # D-08, over the training window
+            feature_frame_version=request.feature_frame_version,
+            feature_groups=groups,
+        )
+    except NotImplementedError as exc:  # the frame builder has no loader for some groups yet
+        raise UnavailableFeaturesError(f"feature groups not available yet: {exc}") from exc
+
+
+def _run_spec(
+    model: TrainedModel, series: SeriesData, request: TrainRequest, plot_horizon: int
+) -> ModelRunSpec:
+    """The MLflow run of a trained model: config, grain, window and spec §6.6's bundle."""
+    spec = ModelRunSpec(
+        model_type=request.config.model_type,
+        model=model,
+        model_config=request.config.model_dump(mode="json"),
+        store_id=request.store_id,
+        product_id=request.product_id,
+        data_window_start=request.train_start_date,
+        data_window_end=request.train_end_date,
+        n_observations=series.n,
+        tags={SOURCE_TAG: SOURCE_API},
+        plot=_history_and_forecast(model, series, request.train_end_date, plot_horizon),
+    )
+    if isinstance(model, FeatureAwareModel):
+        spec.feature_frame_version = model.feature_frame_version
+        spec.feature_columns = list(model.feature_columns)
+        spec.history_tail = model.history.quantity.tolist()
+        spec.baseline_price = model.baseline_price
+        spec.launch_date = series.launch_date
+    return spec
+
+
+def _history_and_forecast(
+    model: TrainedModel, series: SeriesData, origin: date, horizon: int
+) -> tuple[list[date], list[float], list[float]]:
+    """The run's plot: the last observed days, then the forecast after the training window."""
+    shown = series.take(slice(-PLOT_HISTORY_DAYS, None))
+    history_days = [pd.Timestamp(day).date() for day in shown.dates]
+    forecast_days = [origin + timedelta(days=step) for step in range(1, horizon + 1)]
+    nan = [float("nan")]
+    return (
+        history_days + forecast_days,
+        shown.quantity.tolist() + nan * horizon,
+        nan * shown.n + np.asarray(model.predict(horizon), dtype=float).tolist(),
+    )
+
+
+def _frame_version(model: TrainedModel) -> int | None:
+    return model.feature_frame_version if isinstance(model, FeatureAwareModel) else None
+
+
+# --- prediction ------------------------------------------------------------------------------
+
+
+def _forecast(model: LoadedModel, store_id: int, product_id: int, horizon: int) -> np.ndarray:
+    """The model's forecast for the series; 400 for another grain, 404 for a series not held."""
+    if not model.serves_many:
+        _check_grain(model, store_id, product_id)
+        return forecast_with(model.forecaster, store_id, product_id, horizon)
+    try:
+        return forecast_with(model.forecaster, store_id, product_id, horizon)
+    except KeyError as exc:  # Portfolio.member_for / a global model's tails: series not held
+        raise ModelNotFoundError(
+            f"{model.model_type} run {model.run_id} has no model for store {store_id} "
+            f"product {product_id}"
+        ) from exc
+
+
+def _check_grain(model: LoadedModel, store_id: int, product_id: int) -> None:
+    trained_store, trained_product = model.grain
+    if (trained_store, trained_product) != (store_id, product_id):
+        raise PredictRequestError(
+            f"run {model.run_id} was trained for store {trained_store} product "
+            f"{trained_product}, not store {store_id} product {product_id}"
+        )
+
+
+def _last_observed_day(engine: Engine, store_id: int, product_id: int, window_end: date) -> date:
+    """The series' last observed day up to `window_end` (the window end when it has none)."""
+    params = {"store_id": store_id, "product_id": product_id, "end": window_end}
+    with engine.connect() as conn:
+        last = conn.execute(_LAST_OBSERVED_SQL, params).scalar_one()
+    return last or window_end
+
+
+# --- backtesting -----------------------------------------------------------------------------
+
+
+def _check_split_limits(n_splits: int, gap: int, settings: Settings) -> None:
+    """Spec §7.1: the schema's bounds, narrowed further by the settings (400)."""
+    if n_splits > settings.backtest_max_splits:
+        raise BacktestLimitError(
+            f"n_splits {n_splits} exceeds backtest_max_splits ({settings.backtest_max_splits})"
+        )
+    if gap > settings.backtest_max_gap:
+        raise BacktestLimitError(
+            f"gap {gap} exceeds backtest_max_gap ({settings.backtest_max_gap})"
+        )
+
+
+def _elapsed_ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000.0
