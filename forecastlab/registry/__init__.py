@@ -6,6 +6,8 @@ API, Dagster assets) use only this package, never MLflow directly.
 """
 
 from forecastlab.registry.aliases import (
+    ALIAS_NAME_MAX_LENGTH,
+    ALIAS_NAME_PATTERN,
     PORTFOLIO_MODEL_TYPE,
     PRODUCTION_ALIAS,
     AliasRecord,
@@ -17,45 +19,66 @@ from forecastlab.registry.aliases import (
 )
 from forecastlab.registry.artifacts import VerifyResult, load_model, verify
 from forecastlab.registry.client import EXPERIMENT_NAME, REGISTERED_MODEL, configure
+from forecastlab.registry.compare import RunComparison, compare_runs
 from forecastlab.registry.errors import (
     AliasError,
     AliasNotFoundError,
     ArtifactNotFoundError,
+    DuplicateRunError,
     InvalidTransitionError,
     RegistryError,
     RunNotFoundError,
+    TagTooLongError,
+    UnsafeArtifactUriError,
 )
+from forecastlab.registry.listing import DEFAULT_SORT, SORT_FIELDS, RunPage, SortOrder, list_runs
 from forecastlab.registry.modelrun import ModelRunSpec, log_model_run
 from forecastlab.registry.portfolio import Portfolio, SeriesForecaster
 from forecastlab.registry.runs import (
     STATUS_TAG,
     TRANSITIONS,
+    DuplicatePolicy,
     RunRecord,
+    Status,
     config_hash,
     create_run,
     get_run,
     transition,
 )
+from forecastlab.registry.updates import update_run
 
 __all__ = [
+    "ALIAS_NAME_MAX_LENGTH",
+    "ALIAS_NAME_PATTERN",
+    "DEFAULT_SORT",
     "EXPERIMENT_NAME",
     "PORTFOLIO_MODEL_TYPE",
     "PRODUCTION_ALIAS",
     "REGISTERED_MODEL",
+    "SORT_FIELDS",
     "STATUS_TAG",
     "TRANSITIONS",
     "AliasError",
     "AliasNotFoundError",
     "AliasRecord",
     "ArtifactNotFoundError",
+    "DuplicatePolicy",
+    "DuplicateRunError",
     "InvalidTransitionError",
     "ModelRunSpec",
     "Portfolio",
     "RegistryError",
+    "RunComparison",
     "RunNotFoundError",
+    "RunPage",
     "RunRecord",
     "SeriesForecaster",
+    "SortOrder",
+    "Status",
+    "TagTooLongError",
+    "UnsafeArtifactUriError",
     "VerifyResult",
+    "compare_runs",
     "config_hash",
     "configure",
     "create_run",
@@ -63,10 +86,12 @@ __all__ = [
     "get_alias",
     "get_run",
     "list_aliases",
+    "list_runs",
     "load_model",
     "log_model_run",
     "set_alias",
     "transition",
+    "update_run",
     "validate_alias_name",
     "verify",
 ]

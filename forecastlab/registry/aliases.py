@@ -1,7 +1,7 @@
 """Aliases = MLflow aliases of the registered model `forecastlab-demand`.
 
-Aliasing a run registers its model as a version on demand (one version per run, reused) and
-points the alias at that version. Alias metadata MLflow has no field for (description,
+Aliasing a successful run registers it as a version on demand (one version per run, reused)
+and points the alias at that version. Alias metadata MLflow has no field for (description,
 timestamps) is kept as JSON in a registered-model tag per alias.
 """
 
@@ -25,12 +25,14 @@ from mlflow.tracking import MlflowClient
 from forecastlab.registry.client import REGISTERED_MODEL, connect
 from forecastlab.registry.errors import AliasError, AliasNotFoundError, RunNotFoundError
 from forecastlab.registry.runs import RunRecord, get_run, utc_now
+from forecastlab.registry.uris import run_artifact
 
 PRODUCTION_ALIAS = "production"
 PORTFOLIO_MODEL_TYPE = "portfolio"
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9\-_]*$")
-_MAX_NAME = 100
+ALIAS_NAME_PATTERN = r"^[a-z0-9][a-z0-9\-_]*$"
+ALIAS_NAME_MAX_LENGTH = 100
+_NAME = re.compile(ALIAS_NAME_PATTERN)
 # MLflow reserves `latest` and `v<digits>` (they address versions in models:/ URIs).
 _RESERVED = re.compile(r"^(latest|v\d+)$")
 _TAG_PREFIX = "forecastlab.alias."
@@ -52,9 +54,9 @@ class AliasRecord:
 
 def validate_alias_name(name: str) -> None:
     """Spec §8.8's pattern and length plus MLflow's reserved names; AliasError otherwise."""
-    if not 1 <= len(name) <= _MAX_NAME or not _NAME.match(name):
+    if not 1 <= len(name) <= ALIAS_NAME_MAX_LENGTH or not _NAME.fullmatch(name):
         raise AliasError(
-            f"alias {name!r} must be 1-{_MAX_NAME} characters matching {_NAME.pattern}",
+            f"alias {name!r} must be 1-{ALIAS_NAME_MAX_LENGTH} characters matching {_NAME.pattern}",
             "invalid_name",
         )
     if _RESERVED.match(name):
@@ -75,8 +77,6 @@ def set_alias(alias_name: str, run_id: str, description: str | None = None) -> A
             f"{run.model_type!r}",
             "not_portfolio",
         )
-    if run.artifact_uri is None:
-        raise AliasError(f"run {run_id} has no logged model to register", "no_model")
     client = connect().client
     version = _version_for(client, run)
     now = utc_now()
@@ -134,9 +134,16 @@ def _version_for(client: MlflowClient, run: RunRecord) -> ModelVersion:
     )
     if existing:
         return min(existing, key=lambda v: int(v.version))
+    # A run created through the API may have no model: its version then points at the run's
+    # artifact root, so the alias still names the run (loading it is refused, see load_model).
+    source = (
+        run_artifact(run.artifact_uri, run.run_id).uri
+        if run.artifact_uri
+        else f"runs:/{run.run_id}"
+    )
     return client.create_model_version(
         REGISTERED_MODEL,
-        source=run.artifact_uri,
+        source=source,
         run_id=run.run_id,
         tags={"model_type": run.model_type, "config_hash": run.config_hash},
     )

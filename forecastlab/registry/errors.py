@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
-from forecastlab.errors import BadRequestError, NotFoundError
+from forecastlab.errors import BadRequestError, ConflictError, NotFoundError, UnprocessableError
 
-AliasProblem = Literal["invalid_name", "not_portfolio", "not_success", "no_model"]
+AliasProblem = Literal["invalid_name", "not_portfolio", "not_success"]
 
 
 class RegistryError(BadRequestError):
@@ -23,6 +24,30 @@ class AliasNotFoundError(RegistryError, NotFoundError):
 
 class ArtifactNotFoundError(RegistryError, NotFoundError):
     """The run records a model artifact that the artifact store no longer has (404)."""
+
+
+class UnsafeArtifactUriError(RegistryError):
+    """An artifact_uri that leaves the registry's artifact store: `..`, absolute, foreign (400)."""
+
+
+class DuplicateRunError(RegistryError, ConflictError):
+    """A run with the same duplicate key exists and the policy is `deny` (409, spec §8.2)."""
+
+    def __init__(self, run_ids: Sequence[str]) -> None:
+        super().__init__(
+            "a non-archived run with the same config_hash, store, product, data window and "
+            f"feature_frame_version already exists: {', '.join(run_ids)}"
+        )
+        self.run_ids = tuple(run_ids)
+
+
+class TagTooLongError(RegistryError, UnprocessableError):
+    """A JSON field too large for an MLflow tag (422)."""
+
+    def __init__(self, field: str, length: int, limit: int) -> None:
+        super().__init__(
+            f"{field} is {length} characters as JSON; the registry keeps at most {limit}"
+        )
 
 
 class InvalidTransitionError(RegistryError):

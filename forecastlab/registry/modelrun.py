@@ -107,6 +107,7 @@ def log_model_run(spec: ModelRunSpec) -> RunRecord:
     run_id = run.info.run_id
     try:
         metrics = _all_metrics(spec)
+        metrics_tag = tags.encode_json("metrics", metrics)
         _log_params_and_metrics(run_id, spec, metrics)
         digest = _log_model(run_id, spec, started)
         if spec.plot is not None:
@@ -119,7 +120,8 @@ def log_model_run(spec: ModelRunSpec) -> RunRecord:
         run_id,
         spec.status,
         {
-            tags.METRICS: json.dumps(metrics, sort_keys=True),
+            tags.METRICS: metrics_tag,
+            tags.ARTIFACT_URI: f"runs:/{run_id}/{MODEL_ARTIFACT_PATH}",
             tags.ARTIFACT_HASH: digest.sha256,
             tags.ARTIFACT_SIZE_BYTES: str(digest.size_bytes),
         },

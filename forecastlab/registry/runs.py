@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -17,13 +18,21 @@ from mlflow.exceptions import MlflowException
 
 from forecastlab.registry import tags
 from forecastlab.registry.client import connect
-from forecastlab.registry.errors import InvalidTransitionError, RunNotFoundError
+from forecastlab.registry.errors import (
+    DuplicateRunError,
+    InvalidTransitionError,
+    RunNotFoundError,
+)
+from forecastlab.registry.search import search_runs
 from forecastlab.registry.versions import code_version, runtime_info
+
+log = logging.getLogger(__name__)
 
 STATUS_TAG = tags.STATUS
 MODEL_ARTIFACT_PATH = "model"
 
 Status = Literal["pending", "running", "success", "failed", "archived"]
+DuplicatePolicy = Literal["allow", "detect", "deny"]
 
 # Spec §8.1. Same-state moves are not listed, so they are rejected like any other.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -39,6 +48,15 @@ _MLFLOW_STATUS = {
     "success": RunStatus.FINISHED,
     "failed": RunStatus.FAILED,
 }
+# Spec §8.2 + D-21: runs that differ in none of these (and in feature_frame_version) are
+# duplicates of each other.
+_DUPLICATE_KEY = (
+    tags.CONFIG_HASH,
+    tags.STORE_ID,
+    tags.PRODUCT_ID,
+    tags.DATA_WINDOW_START,
+    tags.DATA_WINDOW_END,
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,7 @@ class RunRecord:
     status: str
     model_type: str
     model_config: dict[str, Any]
+    feature_config: dict[str, Any] | None
     config_hash: str
     store_id: int | None
     product_id: int | None
@@ -60,6 +79,8 @@ class RunRecord:
     artifact_size_bytes: int | None
     runtime_info: dict[str, Any]
     feature_frame_version: int | None
+    agent_context: dict[str, Any] | None
+    git_sha: str | None
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None
@@ -67,10 +88,27 @@ class RunRecord:
     error_message: str | None
     tags: dict[str, str]
 
+    @property
+    def feature_groups(self) -> dict[str, list[str]] | None:
+        """runtime_info.feature_groups when it is an object (V2 runs), else None (spec §8.3)."""
+        groups = self.runtime_info.get("feature_groups")
+        return groups if isinstance(groups, dict) else None
+
+    @property
+    def effective_frame_version(self) -> int:
+        """The feature frame version duplicates and comparisons use: a missing one is 1 (D-21)."""
+        return 1 if self.feature_frame_version is None else self.feature_frame_version
+
 
 def config_hash(model_config: dict[str, Any]) -> str:
     """The registry recipe of spec §6.8: sha256 of the sorted-keys JSON, first 16 hex."""
     return hashlib.sha256(json.dumps(model_config, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def frame_version(info: dict[str, Any]) -> int | None:
+    """runtime_info.feature_frame_version when it is an int, else None (V1 and legacy runs)."""
+    value = info.get("feature_frame_version")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def utc_now() -> datetime:
@@ -99,10 +137,10 @@ def base_tags(
         tags.PRODUCT_ID: product_id,
         tags.DATA_WINDOW_START: data_window_start.isoformat(),
         tags.DATA_WINDOW_END: data_window_end.isoformat(),
-        tags.FEATURE_FRAME_VERSION: info.get("feature_frame_version"),
+        tags.FEATURE_FRAME_VERSION: frame_version(info),
         tags.CODE_VERSION: code_version(),
-        tags.MODEL_CONFIG: json.dumps(model_config, sort_keys=True, default=str),
-        tags.RUNTIME_INFO: json.dumps(info, sort_keys=True, default=str),
+        tags.MODEL_CONFIG: tags.encode_json("model_config", model_config),
+        tags.RUNTIME_INFO: tags.encode_json("runtime_info", info),
         tags.METRICS: "{}",
         tags.STATUS: status,
         tags.UPDATED_AT: now.isoformat(),
@@ -120,9 +158,16 @@ def create_run(
     *,
     feature_config: dict[str, Any] | None = None,
     runtime_info_extras: dict[str, Any] | None = None,
+    agent_context: dict[str, Any] | None = None,
+    git_sha: str | None = None,
     extra_tags: dict[str, str] | None = None,
+    duplicate_policy: DuplicatePolicy = "detect",
 ) -> RunRecord:
-    """Create a `pending` run without a model (POST /registry/runs, spec §8.2)."""
+    """Create a `pending` run without a model (POST /registry/runs, spec §8.2).
+
+    `duplicate_policy` decides what an existing duplicate does: nothing (`allow`), a logged
+    warning (`detect`) or DuplicateRunError (`deny`).
+    """
     conn = connect()
     now = utc_now()
     run_tags = base_tags(
@@ -137,7 +182,13 @@ def create_run(
         now=now,
     )
     if feature_config is not None:
-        run_tags[tags.FEATURE_CONFIG] = json.dumps(feature_config, sort_keys=True, default=str)
+        run_tags[tags.FEATURE_CONFIG] = tags.encode_json("feature_config", feature_config)
+    if agent_context is not None:
+        run_tags[tags.AGENT_CONTEXT] = tags.encode_json("agent_context", agent_context)
+    if git_sha is not None:
+        run_tags[tags.GIT_SHA] = git_sha
+    if duplicate_policy != "allow":
+        _check_duplicates(run_tags, duplicate_policy)
     run = conn.client.create_run(
         conn.experiment_id,
         start_time=_millis(now),
@@ -146,6 +197,22 @@ def create_run(
     )
     conn.client.update_run(run.info.run_id, status=RunStatus.to_string(RunStatus.SCHEDULED))
     return get_run(run.info.run_id)
+
+
+def _check_duplicates(run_tags: dict[str, str], policy: DuplicatePolicy) -> None:
+    """Apply the duplicate policy of spec §8.2 to a run about to be created with `run_tags`."""
+    version = frame_version(json.loads(run_tags[tags.RUNTIME_INFO]))
+    effective = 1 if version is None else version
+    duplicates = [
+        record.run_id
+        for record in map(record_from, search_runs({k: run_tags.get(k) for k in _DUPLICATE_KEY}))
+        if record.status != "archived" and record.effective_frame_version == effective
+    ]
+    if not duplicates:
+        return
+    if policy == "deny":
+        raise DuplicateRunError(duplicates)
+    log.warning("creating a duplicate of registry run(s) %s", ", ".join(duplicates))
 
 
 def transition(run_id: str, to_status: Status) -> RunRecord:
@@ -195,23 +262,26 @@ def record_from(run: Run) -> RunRecord:
     """Read the contract's fields back from a run's tags (the source of truth)."""
     t = run.data.tags
     created = datetime.fromtimestamp(run.info.start_time / 1000, UTC)
-    has_model = tags.ARTIFACT_HASH in t
+    info = json.loads(t.get(tags.RUNTIME_INFO, "{}"))
     return RunRecord(
         run_id=run.info.run_id,
         status=t.get(tags.STATUS, "pending"),
         model_type=t.get(tags.MODEL_TYPE, ""),
         model_config=json.loads(t.get(tags.MODEL_CONFIG, "{}")),
+        feature_config=_json(t.get(tags.FEATURE_CONFIG)),
         config_hash=t.get(tags.CONFIG_HASH, ""),
         store_id=_int(t.get(tags.STORE_ID)),
         product_id=_int(t.get(tags.PRODUCT_ID)),
         data_window_start=_date(t.get(tags.DATA_WINDOW_START)),
         data_window_end=_date(t.get(tags.DATA_WINDOW_END)),
         metrics=json.loads(t.get(tags.METRICS, "{}")),
-        artifact_uri=f"runs:/{run.info.run_id}/{MODEL_ARTIFACT_PATH}" if has_model else None,
+        artifact_uri=t.get(tags.ARTIFACT_URI),
         artifact_hash=t.get(tags.ARTIFACT_HASH),
         artifact_size_bytes=_int(t.get(tags.ARTIFACT_SIZE_BYTES)),
-        runtime_info=json.loads(t.get(tags.RUNTIME_INFO, "{}")),
-        feature_frame_version=_int(t.get(tags.FEATURE_FRAME_VERSION)),
+        runtime_info=info,
+        feature_frame_version=frame_version(info),
+        agent_context=_json(t.get(tags.AGENT_CONTEXT)),
+        git_sha=t.get(tags.GIT_SHA),
         created_at=created,
         updated_at=_datetime(t.get(tags.UPDATED_AT)) or created,
         started_at=_datetime(t.get(tags.STARTED_AT)),
@@ -227,6 +297,10 @@ def _millis(moment: datetime) -> int:
 
 def _int(value: str | None) -> int | None:
     return None if value is None or value == "" else int(value)
+
+
+def _json(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
 
 
 def _date(value: str | None) -> date | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlparse
 
 import numpy as np
 import pytest
@@ -41,3 +43,10 @@ def plot_data(n: int = 14) -> tuple[list[date], list[float], list[float]]:
     """Dates, actuals and predictions for the forecast-vs-actual figure."""
     dates = [WINDOW_END - timedelta(days=n - 1 - i) for i in range(n)]
     return dates, [float(i % 7) for i in range(n)], [3.0] * n
+
+
+def local_artifact_dir(client: MlflowClient, run_id: str) -> Path:
+    """Where the session's file artifact store keeps this run's artifacts."""
+    uri = client.get_run(run_id).info.artifact_uri
+    assert uri.startswith("file://"), uri
+    return Path(urlparse(uri).path)

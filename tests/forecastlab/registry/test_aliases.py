@@ -11,11 +11,13 @@ from forecastlab.registry import (
     REGISTERED_MODEL,
     AliasError,
     AliasNotFoundError,
+    RegistryError,
     RunNotFoundError,
     create_run,
     delete_alias,
     get_alias,
     list_aliases,
+    load_model,
     log_model_run,
     set_alias,
     transition,
@@ -89,3 +91,17 @@ def test_alias_lifecycle_reuses_the_version_and_keeps_metadata(
     with pytest.raises(AliasNotFoundError):
         delete_alias("champion-a")
     assert "champion-a" not in {a.alias_name for a in list_aliases()}
+
+
+def test_a_successful_run_without_a_model_is_aliased_but_not_loadable(
+    mlflow_client: MlflowClient,
+) -> None:
+    run_id = create_run("naive", {}, WINDOW_START, WINDOW_END, 1, 1).run_id
+    transition(run_id, "running")
+    transition(run_id, "success")
+    alias = set_alias("model-less", run_id)
+    version = mlflow_client.get_model_version(REGISTERED_MODEL, str(alias.version))
+    assert version.source == f"runs:/{run_id}" and version.run_id == run_id
+    with pytest.raises(RegistryError, match="no logged model"):
+        load_model(f"models:/{REGISTERED_MODEL}@model-less")
+    delete_alias("model-less")

@@ -9,8 +9,6 @@ import subprocess
 import sys
 import textwrap
 import uuid
-from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 import pytest
@@ -36,6 +34,7 @@ from tests.forecastlab.registry.conftest import (
     WINDOW_END,
     WINDOW_START,
     last_value_spec,
+    local_artifact_dir,
     plot_data,
 )
 from tests.forecastlab.registry.forecasters import (
@@ -83,7 +82,7 @@ def test_a_logged_run_records_params_metrics_tags_and_artifacts(
 
     plots = {a.path for a in mlflow_client.list_artifacts(record.run_id, "plots")}
     assert PLOT_ARTIFACT in plots
-    png = _local_artifact_dir(mlflow_client, record.run_id) / PLOT_ARTIFACT
+    png = local_artifact_dir(mlflow_client, record.run_id) / PLOT_ARTIFACT
     assert png.read_bytes().startswith(b"\x89PNG")
     model_files = {a.path for a in mlflow_client.list_artifacts(record.run_id, "model")}
     assert {"model/MLmodel", "model/requirements.txt", "model/artifacts"} <= model_files
@@ -238,7 +237,7 @@ def test_verify_detects_one_changed_byte_in_the_pickled_model(
     ok = verify(record.run_id)
     assert ok.verified and ok.stored_hash == ok.computed_hash == record.artifact_hash
 
-    pickled = _local_artifact_dir(mlflow_client, record.run_id) / "model/artifacts"
+    pickled = local_artifact_dir(mlflow_client, record.run_id) / "model/artifacts"
     [model_file] = [p for p in pickled.iterdir() if p.suffix == ".joblib"]
     data = bytearray(model_file.read_bytes())
     data[len(data) // 2] ^= 0x01
@@ -250,10 +249,3 @@ def test_verify_detects_one_changed_byte_in_the_pickled_model(
     assert (
         bad.error == f"artifact hash mismatch: expected {bad.stored_hash}, got {bad.computed_hash}"
     )
-
-
-def _local_artifact_dir(client: MlflowClient, run_id: str) -> Path:
-    """Where the session's file artifact store keeps this run's artifacts."""
-    uri = client.get_run(run_id).info.artifact_uri
-    assert uri.startswith("file://"), uri
-    return Path(urlparse(uri).path)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from mlflow.tracking import MlflowClient
 
 from forecastlab.registry import (
     STATUS_TAG,
+    DuplicateRunError,
     InvalidTransitionError,
     RunNotFoundError,
+    TagTooLongError,
     config_hash,
     create_run,
     get_run,
     transition,
+    update_run,
 )
 from tests.forecastlab.registry.conftest import WINDOW_END, WINDOW_START
 
@@ -90,3 +94,39 @@ def test_a_run_of_another_experiment_is_not_a_registry_run(mlflow_client: Mlflow
     run = mlflow_client.create_run(other, tags={"model_type": "naive"})
     with pytest.raises(RunNotFoundError):
         get_run(run.info.run_id)
+
+
+def test_the_duplicate_policy_is_the_callers(mlflow_client: MlflowClient) -> None:
+    config = {"model_type": "naive", "tag": uuid.uuid4().hex}
+
+    def make(**kwargs: Any) -> str:
+        return create_run("naive", config, WINDOW_START, WINDOW_END, 5, 6, **kwargs).run_id
+
+    first = make(duplicate_policy="deny")
+    with pytest.raises(DuplicateRunError) as caught:
+        make(duplicate_policy="deny")
+    assert caught.value.run_ids == (first,)
+    second = make(duplicate_policy="allow")
+    third = make()  # detect (the default) creates it anyway
+    with pytest.raises(DuplicateRunError) as caught:
+        make(duplicate_policy="deny")
+    assert set(caught.value.run_ids) == {first, second, third}
+    make(duplicate_policy="deny", runtime_info_extras={"feature_frame_version": 2})
+
+
+def test_json_fields_mlflow_would_truncate_are_refused(mlflow_client: MlflowClient) -> None:
+    with pytest.raises(TagTooLongError, match="model_config"):
+        create_run("naive", {"w": list(range(3000))}, WINDOW_START, WINDOW_END, 1, 1)
+    run_id = _new_run()
+    with pytest.raises(TagTooLongError, match="metrics"):
+        update_run(run_id, metrics={f"m{i}": i for i in range(1000)})
+    assert get_run(run_id).metrics == {}
+
+
+@pytest.mark.parametrize("value", ["2", 2.0, True, None])
+def test_only_an_int_is_a_feature_frame_version(mlflow_client: MlflowClient, value: Any) -> None:
+    extras = {"feature_frame_version": value}
+    record = create_run("naive", {}, WINDOW_START, WINDOW_END, 1, 1, runtime_info_extras=extras)
+    assert record.feature_frame_version is None and record.effective_frame_version == 1
+    assert record.runtime_info["feature_frame_version"] == value
+    assert "feature_frame_version" not in record.tags
