@@ -36,6 +36,7 @@ from forecastlab.models import (
     config_hash,
     make_forecaster,
 )
+from forecastlab.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +69,14 @@ def run_backtest(
     feature_builder: FeatureBuilder | None = None,
     store_id: int | None = None,
     product_id: int | None = None,
+    settings: Settings | None = None,
 ) -> BacktestResult:
     """Backtest `config.model_config_main` (and the baselines) on one observed series.
 
     `dates` and `y` are the grain's observed rows, oldest first (no re-indexing). Raises
     `BacktestDataError` when the series is too short for the split, the models' errors for
     the main model, and `FeatureFramesRequiredError` for a feature-aware model without frames.
+    `settings` decide which opt-in models may run (default: the environment's).
     """
     started = time.perf_counter()
     dates = np.asarray(dates)
@@ -82,7 +85,9 @@ def run_backtest(
         raise ValueError(f"dates has {dates.shape[0]} rows, y has {target.shape[0]}")
     split = config.split_config
     folds = split_indices(target.shape[0], split)
-    run = _ModelRunner(dates, target, folds, split, feature_builder, config.store_fold_details)
+    run = _ModelRunner(
+        dates, target, folds, split, feature_builder, config.store_fold_details, settings
+    )
 
     main = run(config.model_config_main)
     baselines: list[ModelBacktestResult] | None = None
@@ -124,6 +129,7 @@ class _ModelRunner:
         split: SplitConfig,
         feature_builder: FeatureBuilder | None,
         store_fold_details: bool,
+        settings: Settings | None,
     ) -> None:
         self.dates = dates
         self.y = y
@@ -131,6 +137,7 @@ class _ModelRunner:
         self.split = split
         self.feature_builder = feature_builder
         self.store_fold_details = store_fold_details
+        self.settings = settings
         self.masks = {
             bucket: mask
             for bucket, mask in bucket_masks(horizon_offsets(split.gap, split.horizon)).items()
@@ -164,7 +171,8 @@ class _ModelRunner:
         )
 
     def _fold(self, config: ModelConfigBase, fold: Fold, feature_aware: bool) -> FoldResult:
-        forecaster = make_forecaster(config)  # fresh per fold: no state crosses folds
+        # fresh per fold: no state crosses folds
+        forecaster = make_forecaster(config, self.settings)
         y_train = self.y[fold.train_start : fold.train_end]
         steps = fold.test_end - fold.train_end  # gap + horizon
         if feature_aware:

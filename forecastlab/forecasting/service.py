@@ -163,6 +163,7 @@ def backtest(
         ),
         store_id=request.store_id,
         product_id=request.product_id,
+        settings=settings,
     )
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from forecastlab.features.frames import baseline_price, future_frame, historical_frame
-from forecastlab.features.series import SeriesData, load_series
+from forecastlab.features.frames import baseline_price
+from forecastlab.features.series import load_series
+from forecastlab.forecasting.feature_model import FeatureAwareModel
+from forecastlab.forecasting.requests import MAX_HORIZON
 from forecastlab.models import FEATURE_AWARE_TYPES, make_forecaster
 from forecastlab.models.global_model import GlobalForecaster, load_feature_panel
 from forecastlab.registry import (
@@ -34,22 +35,6 @@ from forecastlab.training.selection import (
 )
 
 CHALLENGER_ALIAS = "challenger"
-
-
-@dataclass
-class FeatureAwareMember:
-    """A per-series feature-aware model plus the history it needs to build future rows."""
-
-    forecaster: Any
-    series: SeriesData
-    baseline_price: float
-
-    def predict_series(self, store_id: int, product_id: int, horizon: int) -> np.ndarray:
-        """The next `horizon` calendar days, features from the stored history (§5.6)."""
-        last = pd.Timestamp(self.series.dates[-1]).date()
-        dates = [last + timedelta(days=step) for step in range(1, horizon + 1)]
-        X = future_frame(self.series, dates, baseline_price=self.baseline_price)
-        return np.asarray(self.forecaster.predict(horizon, X), dtype=float)
 
 
 def champions(engine: Engine) -> pd.DataFrame:
@@ -89,11 +74,14 @@ def fit_portfolio(
         if row.model in fitted_globals:
             members[key] = fitted_globals[row.model]
         elif row.model in FEATURE_AWARE_TYPES:
-            series = load_series(engine, *key, first, last)
-            model = make_forecaster(config.model_config_for(row.model))
-            baseline = baseline_price(series)
-            model.fit(series.quantity, historical_frame(series, baseline_price=baseline))
-            members[key] = FeatureAwareMember(model, series, baseline)
+            # the plan past `last` carries the holiday calendar into the future rows
+            series = load_series(engine, *key, first, last, plan_days=MAX_HORIZON)
+            members[key] = FeatureAwareModel.fit(
+                make_forecaster(config.model_config_for(row.model)),
+                series,
+                origin=pd.Timestamp(series.dates[-1]).date(),
+                baseline_price=baseline_price(series),
+            )
         else:
             y = by_series[key]["y"].to_numpy(dtype=float)
             members[key] = make_forecaster(config.model_config_for(row.model)).fit(y)

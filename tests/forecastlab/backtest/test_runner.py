@@ -117,10 +117,10 @@ def test_a_failing_baseline_is_skipped_with_a_warning(
 ) -> None:
     real = runner_module.make_forecaster
 
-    def failing_seasonal(config):
+    def failing_seasonal(config, settings=None):
         if config.model_type == "seasonal_naive":
             raise ModelError("seasonal_naive needs more data")
-        return real(config)
+        return real(config, settings)
 
     monkeypatch.setattr(runner_module, "make_forecaster", failing_seasonal)
     dates, y = _series(92)
