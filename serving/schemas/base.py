@@ -14,7 +14,8 @@ class ApiModel(BaseModel):
 class StrictRequest(BaseModel):
     """A request body: unknown keys rejected, no string-to-number coercion (spec §0.1).
 
-    Dates still accept ISO strings: strict mode allows them from JSON input.
+    FastAPI validates the parsed JSON as Python data, where strict mode refuses a date string:
+    declare date fields as `forecastlab.wire.IsoDate`.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Final
+from typing import Any, Final
 
 from pydantic import ConfigDict, Field
 
 from forecastlab.features.featureset_config import FeatureSetConfig
 from forecastlab.features.featureset_service import FeatureSet
+from forecastlab.wire import IsoDate
 from serving.schemas.base import ApiModel, StrictRequest
-
-# Strict bodies take no strings for numbers, but a date arrives as an ISO string in JSON.
-IsoDate = Annotated[date, Field(strict=False, examples=["2025-06-30"])]
 
 _CONFIG_EXAMPLE: Final[dict[str, Any]] = {
     "name": "default",

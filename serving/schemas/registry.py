@@ -19,10 +19,8 @@ from forecastlab.registry import (
     Status,
     validate_alias_name,
 )
+from forecastlab.wire import IsoDate
 from serving.schemas.base import ApiModel, StrictRequest
-
-# Strict bodies take no strings for numbers, but a date arrives as an ISO string in JSON.
-IsoDate = Annotated[date, Field(strict=False, examples=["2025-06-30"])]
 
 _RUN_ID: Final = "3f9c2a7be04d4f0c9a1d5e6b7c8d9e0f"
 _CONFIG_EXAMPLE: Final = {"model_type": "seasonal_naive", "season_length": 7}

@@ -158,7 +158,7 @@ def test_no_rows_in_the_window_is_404(client, path, request_body):
     [
         (body(store_id=0), "store_id", "greater_than_equal"),
         (body(store_id="1"), "store_id", "int_type"),
-        (body(cutoff_date="2025-02-30"), "cutoff_date", "date_from_datetime_parsing"),
+        (body(cutoff_date="2025-02-30"), "cutoff_date", "value_error"),
         (body(lookback_days=0), "lookback_days", "greater_than_equal"),
         (body(lookback_days=1096), "lookback_days", "less_than_equal"),
         (body(unknown=1), "unknown", "extra_forbidden"),
