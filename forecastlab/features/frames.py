@@ -158,6 +158,11 @@ def feature_columns(version: int = 1, groups: Iterable[str] | None = None) -> tu
     raise ValueError(f"unknown feature_frame_version {version}")
 
 
+def feature_groups_manifest(groups: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """V2's enabled groups and their columns, in table order (the run's `feature_groups`)."""
+    return {group: list(V2_GROUPS[group]) for group in _enabled_groups(groups)}
+
+
 def baseline_price(series: SeriesData) -> float:
     """D-08: median observed unit price of the window, else product base_price, else 1.0."""
     prices = series.unit_price[np.isfinite(series.unit_price) & (series.unit_price > 0)]

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, text
 
 from forecastlab.backtest.results import BacktestResult
 from forecastlab.backtest.runner import run_backtest
+from forecastlab.features import frames
 from forecastlab.features.frames import backtest_feature_builder, baseline_price
 from forecastlab.features.series import SeriesData, load_series
 from forecastlab.forecasting.errors import (
@@ -207,6 +208,9 @@ def _run_spec(
     if isinstance(model, FeatureAwareModel):
         spec.feature_frame_version = model.feature_frame_version
         spec.feature_columns = list(model.feature_columns)
+        spec.feature_safety_classes = {c: frames.SAFETY_CLASSES[c] for c in model.feature_columns}
+        if model.feature_frame_version == 2:
+            spec.feature_groups = frames.feature_groups_manifest(model.feature_groups)
         spec.history_tail = model.history.quantity.tolist()
         spec.baseline_price = model.baseline_price
         spec.launch_date = series.launch_date

@@ -58,6 +58,8 @@ class ModelRunSpec:
     data_window_end: date
     feature_frame_version: int | None = None
     feature_columns: list[str] | None = None
+    feature_groups: dict[str, list[str]] | None = None
+    feature_safety_classes: dict[str, str] | None = None
     metrics: dict[str, float] = field(default_factory=dict)
     bucket_metrics: dict[str, dict[str, float]] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
@@ -84,8 +86,9 @@ def log_model_run(spec: ModelRunSpec) -> RunRecord:
     extras: dict[str, Any] = {}
     if spec.feature_frame_version is not None:
         extras["feature_frame_version"] = spec.feature_frame_version
-    if spec.feature_columns is not None:
-        extras["feature_columns"] = spec.feature_columns
+    for key in ("feature_columns", "feature_groups", "feature_safety_classes"):
+        if getattr(spec, key) is not None:
+            extras[key] = getattr(spec, key)
     run_tags = base_tags(
         model_type=spec.model_type,
         model_config=spec.model_config,
@@ -173,6 +176,8 @@ def _log_model(run_id: str, spec: ModelRunSpec, started: datetime) -> ArtifactDi
         "n_observations": spec.n_observations,
         "feature_frame_version": spec.feature_frame_version,
         "feature_columns": spec.feature_columns,
+        "feature_groups": spec.feature_groups,
+        "feature_safety_classes": spec.feature_safety_classes,
         "history_tail": spec.history_tail,
         "baseline_price": spec.baseline_price,
         "launch_date": spec.launch_date.isoformat() if spec.launch_date else None,

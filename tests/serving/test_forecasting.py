@@ -103,6 +103,14 @@ def test_feature_aware_models_round_trip(client: TestClient, config: dict, versi
     trained = _train(client, config=config, **version)
     assert trained["feature_frame_version"] == version.get("feature_frame_version", 1)
     assert get_run(trained["run_id"]).feature_frame_version == trained["feature_frame_version"]
+    run = client.get(f"/registry/runs/{trained['run_id']}").json()
+    columns = run["runtime_info"]["feature_columns"]
+    assert set(run["runtime_info"]["feature_safety_classes"]) == set(columns)
+    if trained["feature_frame_version"] == 2:  # spec §8.3: the groups the frame was built from
+        in_groups = [c for group in run["feature_groups"].values() for c in group]
+        assert sorted(in_groups) == sorted(columns)
+    else:
+        assert run["feature_groups"] is None
 
     prediction = _predict(client, horizon=14, run_id=trained["run_id"])
     assert len(prediction["forecasts"]) == 14
