@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from forecastlab import __version__
 from forecastlab.settings import Settings, get_settings
 from serving.errors import install_error_handlers
+from serving.openapi import install_openapi
 from serving.request_id import RequestIdMiddleware
 from serving.routers import (
     analytics,
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(RequestIdMiddleware)
     for router in ROUTERS:
         app.include_router(router)
