@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import mlflow
+from mlflow.environment_variables import MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR
 from mlflow.exceptions import MlflowException
 from mlflow.protos.databricks_pb2 import RESOURCE_ALREADY_EXISTS, ErrorCode
 from mlflow.tracking import MlflowClient
@@ -33,6 +34,9 @@ _CONNECTIONS: dict[tuple[str | None, str | None, str], Connection] = {}
 def connect(settings: Settings | None = None) -> Connection:
     """The connection for these settings (default: the current environment), made once."""
     settings = settings or get_settings()
+    # Every prediction of a model not yet cached downloads its artifacts: a progress bar per
+    # request would flood a server's log.
+    MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR.set(False)
     key = (settings.database_url, settings.mlflow_tracking_uri, str(settings.forecastlab_home))
     conn = _CONNECTIONS.get(key)
     if conn is None:
