@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
 from fastapi import Query
 from fastapi.testclient import TestClient
@@ -17,6 +18,7 @@ from tests.serving.conftest import assert_problem
 class _Floats(ApiModel):
     value: float
     values: list[float]
+    at: datetime
 
 
 def _app_with_faults(settings: Settings) -> TestClient:
@@ -36,7 +38,11 @@ def _app_with_faults(settings: Settings) -> TestClient:
 
     @app.get("/_nan", response_model=_Floats)
     def nan() -> _Floats:
-        return _Floats(value=math.nan, values=[math.inf, 1.5, -math.inf])
+        return _Floats(
+            value=math.nan,
+            values=[math.inf, 1.5, -math.inf],
+            at=datetime(2026, 5, 19, 10, 47, 9, 829097, tzinfo=UTC),
+        )
 
     @app.get("/_query")
     def query(n: int = Query(ge=1)) -> dict:
@@ -106,11 +112,15 @@ def test_domain_errors_map_to_their_status(api_settings: Settings) -> None:
     assert_problem(faults.get("/_conflict"), 409, "CONFLICT")
 
 
-def test_non_finite_floats_serialise_as_null(api_settings: Settings) -> None:
+def test_non_finite_floats_are_null_and_timestamps_carry_an_offset(api_settings: Settings) -> None:
     faults = _app_with_faults(api_settings)
     response = faults.get("/_nan")
     assert response.status_code == 200
-    assert response.json() == {"value": None, "values": [None, 1.5, None]}
+    assert response.json() == {
+        "value": None,
+        "values": [None, 1.5, None],
+        "at": "2026-05-19T10:47:09.829097+00:00",  # spec §0.1's offset form, not "Z"
+    }
 
 
 def test_openapi_document_is_served(client: TestClient) -> None:
