@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from forecastlab.backtest.runner import BacktestConfig
 from forecastlab.features.frames import V2_GROUPS
 from forecastlab.models import ModelConfig
-from forecastlab.wire import IsoDate
+from forecastlab.wire import DbId, IsoDate
 
 MAX_HORIZON = 90
 
@@ -25,15 +25,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+class _SeriesRequest(_Strict):
+    """A request about one series; its ids come first in every body."""
+
+    store_id: DbId
+    product_id: DbId
+
+
 class _Response(BaseModel):
     model_config = ConfigDict(ser_json_inf_nan="null")
 
 
-class TrainRequest(_Strict):
+def _check_window(start: date, end: date, start_name: str, end_name: str) -> None:
+    """Raise ValueError unless `end` is strictly after `start`; the message names both fields."""
+    if end <= start:
+        raise ValueError(f"{end_name} must be after {start_name}")
+
+
+class TrainRequest(_SeriesRequest):
     """Body of `POST /forecasting/train` (spec §6.4)."""
 
-    store_id: int = Field(ge=1)
-    product_id: int = Field(ge=1)
     train_start_date: IsoDate
     train_end_date: IsoDate
     config: ModelConfig
@@ -42,8 +53,9 @@ class TrainRequest(_Strict):
 
     @model_validator(mode="after")
     def _window_and_groups(self) -> Self:
-        if self.train_end_date <= self.train_start_date:
-            raise ValueError("train_end_date must be after train_start_date")
+        _check_window(
+            self.train_start_date, self.train_end_date, "train_start_date", "train_end_date"
+        )
         if self.feature_groups is not None:
             if self.feature_frame_version != 2:
                 raise ValueError("feature_groups apply to feature_frame_version 2 only")
@@ -69,11 +81,9 @@ class TrainResponse(_Response):
     duration_ms: float
 
 
-class PredictRequest(_Strict):
+class PredictRequest(_SeriesRequest):
     """Body of `POST /forecasting/predict` (spec §6.5): the model by `run_id` or MLflow URI."""
 
-    store_id: int = Field(ge=1)
-    product_id: int = Field(ge=1)
     horizon: int = Field(ge=1, le=MAX_HORIZON)
     run_id: str | None = None
     model_path: str | None = None
@@ -108,17 +118,14 @@ class PredictResponse(_Response):
     duration_ms: float
 
 
-class BacktestRequest(_Strict):
+class BacktestRequest(_SeriesRequest):
     """Body of `POST /backtesting/run` (spec §7.1)."""
 
-    store_id: int = Field(ge=1)
-    product_id: int = Field(ge=1)
     start_date: IsoDate
     end_date: IsoDate
     config: BacktestConfig
 
     @model_validator(mode="after")
     def _window(self) -> Self:
-        if self.end_date <= self.start_date:
-            raise ValueError("end_date must be after start_date")
+        _check_window(self.start_date, self.end_date, "start_date", "end_date")
         return self

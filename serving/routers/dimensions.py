@@ -14,8 +14,10 @@ from forecastlab.analytics.dimensions import (
     list_products,
     list_stores,
 )
-from forecastlab.analytics.paging import PageRequest, SortOrder
+from forecastlab.analytics.paging import PageRequest
+from forecastlab.wire import DbId, SearchText, Text
 from serving.deps import EngineDep
+from serving.params import Order, PageNumber, PageSize
 from serving.schemas.dimensions import (
     ProductListResponse,
     ProductResponse,
@@ -25,12 +27,9 @@ from serving.schemas.dimensions import (
 
 router = APIRouter(prefix="/dimensions", tags=["dimensions"])
 
-PageNumber = Annotated[int, Query(ge=1, description="1-indexed page number.")]
-PageSize = Annotated[int, Query(ge=1, le=100, description="Rows per page.")]
 Search = Annotated[
-    str | None, Query(min_length=2, description="Case-insensitive substring (2+ characters).")
+    SearchText | None, Query(description="Case-insensitive substring (2+ characters).")
 ]
-Order = Annotated[SortOrder, Query(description="asc or desc.")]
 _NOT_FOUND = {404: {"description": "No such id; list the available ones first."}}
 _LIST_ERRORS = {422: {"description": "search shorter than 2, page bounds, bad sort_order."}}
 
@@ -40,8 +39,8 @@ def stores(
     engine: EngineDep,
     page: PageNumber = 1,
     page_size: PageSize = 20,
-    region: str | None = None,
-    store_type: str | None = None,
+    region: Text | None = None,
+    store_type: Text | None = None,
     search: Search = None,
     sort_by: Annotated[
         str | None,
@@ -66,7 +65,7 @@ def stores(
 
 
 @router.get("/stores/{store_id}", response_model=StoreResponse, responses=_NOT_FOUND)
-def store(store_id: int, engine: EngineDep) -> StoreResponse:
+def store(store_id: DbId, engine: EngineDep) -> StoreResponse:
     """One store by id."""
     return StoreResponse.model_validate(get_store(engine, store_id))
 
@@ -76,8 +75,8 @@ def products(
     engine: EngineDep,
     page: PageNumber = 1,
     page_size: PageSize = 20,
-    category: str | None = None,
-    brand: str | None = None,
+    category: Text | None = None,
+    brand: Text | None = None,
     search: Search = None,
     sort_by: Annotated[
         str | None,
@@ -102,6 +101,6 @@ def products(
 
 
 @router.get("/products/{product_id}", response_model=ProductResponse, responses=_NOT_FOUND)
-def product(product_id: int, engine: EngineDep) -> ProductResponse:
+def product(product_id: DbId, engine: EngineDep) -> ProductResponse:
     """One product by id."""
     return ProductResponse.model_validate(get_product(engine, product_id))

@@ -6,12 +6,14 @@ from time import perf_counter
 from typing import Any, Final
 
 from fastapi import APIRouter
+from sqlalchemy import Engine
 
 from forecastlab.features.featureset_service import (
     PREVIEW_LOOKBACK_DAYS,
     check_limits,
     compute_featureset,
 )
+from forecastlab.settings import Settings
 from serving.deps import EngineDep, SettingsDep
 from serving.schemas.featuresets import (
     FeatureSetComputeRequest,
@@ -21,24 +23,17 @@ from serving.schemas.featuresets import (
 
 router = APIRouter(prefix="/featuresets", tags=["featuresets"])
 
-_PROBLEM: Final[dict[str, Any]] = {"content": {"application/problem+json": {}}}
 RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     400: {
         "description": "A lag, price lag, window or lookback_days exceeds the server's "
-        "feature_max_lag / feature_max_window / feature_max_lookback_days.",
-        **_PROBLEM,
+        "feature_max_lag / feature_max_window / feature_max_lookback_days."
     },
-    404: {"description": "The series has no sales rows in the window.", **_PROBLEM},
+    404: {"description": "The series has no sales rows in the window."},
     422: {
         "description": "Request validation failed (bounds, unknown keys, wrong JSON types, "
-        "invalid feature config).",
-        **_PROBLEM,
+        "invalid feature config)."
     },
 }
-
-
-def _elapsed_ms(started: float) -> float:
-    return (perf_counter() - started) * 1000.0
 
 
 @router.post(
@@ -51,17 +46,7 @@ def compute(
     request: FeatureSetComputeRequest, engine: EngineDep, settings: SettingsDep
 ) -> FeatureSetResponse:
     """Compute time-safe lag/rolling/calendar/exogenous features of one series up to cutoff_date."""
-    started = perf_counter()
-    check_limits(request.config, settings, request.lookback_days)
-    feature_set = compute_featureset(
-        engine,
-        request.store_id,
-        request.product_id,
-        request.cutoff_date,
-        request.lookback_days,
-        request.config,
-    )
-    return FeatureSetResponse.of(feature_set, _elapsed_ms(started))
+    return _feature_response(request, engine, settings, request.lookback_days)
 
 
 @router.post(
@@ -74,14 +59,29 @@ def preview(
     request: FeatureSetPreviewRequest, engine: EngineDep, settings: SettingsDep
 ) -> FeatureSetResponse:
     """Preview features: the last sample_rows rows of a 365-day window (null counts over all)."""
+    return _feature_response(request, engine, settings, None, last=request.sample_rows)
+
+
+def _feature_response(
+    request: FeatureSetComputeRequest | FeatureSetPreviewRequest,
+    engine: Engine,
+    settings: Settings,
+    lookback_days: int | None,
+    last: int | None = None,
+) -> FeatureSetResponse:
+    """Check the limits, compute the series' features and time it all.
+
+    `lookback_days` is the caller's, checked against feature_max_lookback_days; None means the
+    preview's fixed year (D-27), which is not. `last` keeps only the last n rows.
+    """
     started = perf_counter()
-    check_limits(request.config, settings)
+    check_limits(request.config, settings, lookback_days)
     feature_set = compute_featureset(
         engine,
         request.store_id,
         request.product_id,
         request.cutoff_date,
-        PREVIEW_LOOKBACK_DAYS,
+        PREVIEW_LOOKBACK_DAYS if lookback_days is None else lookback_days,
         request.config,
     )
-    return FeatureSetResponse.of(feature_set, _elapsed_ms(started), last=request.sample_rows)
+    return FeatureSetResponse.of(feature_set, (perf_counter() - started) * 1000.0, last=last)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from pydantic import AfterValidator, Field
 
 from forecastlab.registry import (
-    SortOrder,
     Status,
     compare_runs,
     create_run,
@@ -20,7 +20,9 @@ from forecastlab.registry import (
     update_run,
     verify,
 )
+from forecastlab.wire import DbId, no_nul
 from serving.deps import SettingsDep
+from serving.params import Order, PageNumber
 from serving.schemas.registry import (
     AliasCreateRequest,
     AliasResponse,
@@ -37,12 +39,13 @@ from serving.schemas.registry import (
 router = APIRouter(prefix="/registry", tags=["registry"])
 
 
-def _problem(description: str) -> dict[str, Any]:
-    """OpenAPI documentation of one error status: a problem+json body (spec §15.6)."""
-    return {"description": description, "content": {"application/problem+json": {}}}
-
-
-_RUN_NOT_FOUND = "No run with this id in the `forecastlab` experiment (also for malformed ids)."
+_RUN_NOT_FOUND = {
+    404: {
+        "description": "No run with this id in the `forecastlab` experiment (also for malformed "
+        "ids)."
+    }
+}
+_ALIAS_NOT_FOUND = {404: {"description": "No such alias."}}
 
 
 @router.post(
@@ -50,11 +53,14 @@ _RUN_NOT_FOUND = "No run with this id in the `forecastlab` experiment (also for 
     response_model=RunResponse,
     status_code=201,
     responses={
-        409: _problem("A non-archived duplicate exists and registry_duplicate_policy is `deny`."),
-        422: _problem(
-            "Schema violation, data_window_end before data_window_start, or a JSON field too "
-            "large for an MLflow tag."
-        ),
+        409: {
+            "description": "A non-archived duplicate exists and registry_duplicate_policy is "
+            "`deny`."
+        },
+        422: {
+            "description": "Schema violation, data_window_end before data_window_start, or a "
+            "JSON field too large for an MLflow tag."
+        },
     },
 )
 def create_registry_run(body: RunCreateRequest, settings: SettingsDep) -> RunResponse:
@@ -78,15 +84,17 @@ def create_registry_run(body: RunCreateRequest, settings: SettingsDep) -> RunRes
 
 
 @router.get(
-    "/runs", response_model=RunListResponse, responses={422: _problem("Bad status or page.")}
+    "/runs", response_model=RunListResponse, responses={422: {"description": "Bad status or page."}}
 )
 def list_registry_runs(
-    page: Annotated[int, Query(ge=1, description="1-indexed page number.")] = 1,
+    page: PageNumber = 1,
     page_size: Annotated[int, Query(ge=1, le=100, description="Runs per page.")] = 20,
-    model_type: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
+    model_type: Annotated[
+        Annotated[str, Field(min_length=1, max_length=50), AfterValidator(no_nul)] | None, Query()
+    ] = None,
     status: Status | None = None,
-    store_id: Annotated[int | None, Query(ge=1)] = None,
-    product_id: Annotated[int | None, Query(ge=1)] = None,
+    store_id: Annotated[DbId | None, Query()] = None,
+    product_id: Annotated[DbId | None, Query()] = None,
     sort_by: Annotated[
         str | None,
         Query(
@@ -94,7 +102,7 @@ def list_registry_runs(
             "an unknown name sorts by created_at."
         ),
     ] = None,
-    sort_order: Annotated[SortOrder, Query(description="asc or desc.")] = "desc",
+    sort_order: Order = "desc",
 ) -> RunListResponse:
     """List runs with filters, pagination and an allow-listed sort (ties broken by run id)."""
     result = list_runs(
@@ -110,7 +118,7 @@ def list_registry_runs(
     return RunListResponse.model_validate(result)
 
 
-@router.get("/runs/{run_id}", response_model=RunResponse, responses={404: _problem(_RUN_NOT_FOUND)})
+@router.get("/runs/{run_id}", response_model=RunResponse, responses=_RUN_NOT_FOUND)
 def read_registry_run(run_id: str) -> RunResponse:
     """One run with its metrics, runtime_info and computed fields."""
     return RunResponse.model_validate(get_run(run_id))
@@ -120,10 +128,11 @@ def read_registry_run(run_id: str) -> RunResponse:
     "/runs/{run_id}",
     response_model=RunResponse,
     responses={
-        400: _problem(
-            "A status change the lifecycle does not allow (the detail names the allowed ones)."
-        ),
-        404: _problem(_RUN_NOT_FOUND),
+        400: {
+            "description": "A status change the lifecycle does not allow (the detail names the "
+            "allowed ones)."
+        },
+        **_RUN_NOT_FOUND,
     },
 )
 def patch_registry_run(run_id: str, body: RunUpdateRequest) -> RunResponse:
@@ -144,11 +153,11 @@ def patch_registry_run(run_id: str, body: RunUpdateRequest) -> RunResponse:
     "/runs/{run_id}/verify",
     response_model=VerifyResponse,
     responses={
-        400: _problem(
-            "The run records no artifact_uri or artifact_hash, or its artifact_uri escapes "
-            "the artifact store."
-        ),
-        404: _problem("No such run, or the artifact store no longer has the artifact."),
+        400: {
+            "description": "The run records no artifact_uri or artifact_hash, or its "
+            "artifact_uri escapes the artifact store."
+        },
+        404: {"description": "No such run, or the artifact store no longer has the artifact."},
     },
 )
 def verify_registry_run(run_id: str) -> VerifyResponse:
@@ -164,11 +173,14 @@ def verify_registry_run(run_id: str) -> VerifyResponse:
     response_model=AliasResponse,
     status_code=201,
     responses={
-        400: _problem(
-            "The run is not `success`, or `production` for a run that is not a portfolio."
-        ),
-        404: _problem(_RUN_NOT_FOUND),
-        422: _problem("Bad alias name (pattern, length, or reserved by MLflow: latest, v<n>)."),
+        400: {
+            "description": "The run is not `success`, or `production` for a run that is not a "
+            "portfolio."
+        },
+        **_RUN_NOT_FOUND,
+        422: {
+            "description": "Bad alias name (pattern, length, or reserved by MLflow: latest, v<n>)."
+        },
     },
 )
 def upsert_registry_alias(body: AliasCreateRequest) -> AliasResponse:
@@ -185,16 +197,14 @@ def list_registry_aliases() -> list[AliasResponse]:
 @router.get(
     "/aliases/{alias_name}",
     response_model=AliasResponse,
-    responses={404: _problem("No such alias.")},
+    responses=_ALIAS_NOT_FOUND,
 )
 def read_registry_alias(alias_name: str) -> AliasResponse:
     """One alias and the run it points at."""
     return AliasResponse.model_validate(get_alias(alias_name))
 
 
-@router.delete(
-    "/aliases/{alias_name}", status_code=204, responses={404: _problem("No such alias.")}
-)
+@router.delete("/aliases/{alias_name}", status_code=204, responses=_ALIAS_NOT_FOUND)
 def delete_registry_alias(alias_name: str) -> Response:
     """Delete an alias; the model version and the run stay."""
     delete_alias(alias_name)
@@ -204,7 +214,7 @@ def delete_registry_alias(alias_name: str) -> Response:
 @router.get(
     "/compare/{run_id_a}/{run_id_b}",
     response_model=RunComparisonResponse,
-    responses={404: _problem("Either run does not exist.")},
+    responses={404: {"description": "Either run does not exist."}},
 )
 def compare_registry_runs(run_id_a: str, run_id_b: str) -> RunComparisonResponse:
     """Shallow model_config diff, metric diffs and whether the two runs are comparable."""

@@ -7,25 +7,128 @@ the examples the docs show.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ConfigDict
 
 from forecastlab.backtest.results import BacktestResult
 from forecastlab.forecasting import requests
 
+_SPLIT_CONFIG = {
+    "strategy": "expanding",
+    "n_splits": 2,
+    "min_train_size": 30,
+    "gap": 0,
+    "horizon": 7,
+}
+_START_DATE = "2025-05-02"  # the window's first day: every expanding fold trains from it
+_BUCKET = "h_1_7"
+_METRIC_NAMES = ("mae", "rmse", "smape", "wape", "bias")
+
+
+def _metrics(*values: float) -> dict[str, float]:
+    """A metric dict from its values in `_METRIC_NAMES` order."""
+    return dict(zip(_METRIC_NAMES, values, strict=True))
+
+
+def _split(
+    fold_index: int, train_end: str, test_start: str, test_end: str, train_size: int
+) -> dict[str, Any]:
+    """One expanding fold's boundaries (training always starts on the window's first day)."""
+    return {
+        "fold_index": fold_index,
+        "train_start": _START_DATE,
+        "train_end": train_end,
+        "test_start": test_start,
+        "test_end": test_end,
+        "train_size": train_size,
+        "test_size": _SPLIT_CONFIG["horizon"],
+    }
+
+
+def _fold(split: dict[str, Any], metrics: dict[str, float]) -> dict[str, Any]:
+    """One fold of one model: the fold's metrics, also as its only horizon bucket."""
+    return {
+        "fold_index": split["fold_index"],
+        "split": split,
+        "dates": [],
+        "actuals": [],
+        "predictions": [],
+        "metrics": metrics,
+        "horizon_bucket_metrics": {_BUCKET: metrics},
+    }
+
+
+def _model_result(
+    model_type: str,
+    config_hash: str,
+    fold_metrics: tuple[dict[str, float], ...],
+    aggregated: dict[str, float],
+    stability: dict[str, float],
+) -> dict[str, Any]:
+    """One model over the example's folds (one metric dict per fold, in fold order)."""
+    return {
+        "model_type": model_type,
+        "config_hash": config_hash,
+        "fold_results": [
+            _fold(split, metrics) for split, metrics in zip(_SPLITS, fold_metrics, strict=True)
+        ],
+        "aggregated_metrics": aggregated,
+        "metric_std": {f"{name}_stability": value for name, value in stability.items()},
+        "feature_aware": False,
+        "exogenous_policy": None,
+        "bucketed_aggregated_metrics": {_BUCKET: aggregated},
+    }
+
+
+def _comparison(
+    main: dict[str, Any],
+    naive: dict[str, Any],
+    seasonal: dict[str, Any],
+    vs_naive_pct: dict[str, float],
+    vs_seasonal_pct: dict[str, float],
+) -> dict[str, dict[str, float]]:
+    """Per metric: the aggregated values of the three models and the main model's gains."""
+    return {
+        name: {
+            "main": main["aggregated_metrics"][name],
+            "naive": naive["aggregated_metrics"][name],
+            "seasonal_naive": seasonal["aggregated_metrics"][name],
+            "vs_naive_pct": vs_naive_pct[name],
+            "vs_seasonal_pct": vs_seasonal_pct[name],
+        }
+        for name in _METRIC_NAMES
+    }
+
+
 # A real run on the small demo warehouse; without fold details the per-fold arrays are empty.
+_SPLITS = (
+    _split(0, "2025-06-01", "2025-06-02", "2025-06-08", 30),
+    _split(1, "2025-06-23", "2025-06-24", "2025-06-30", 52),
+)
+_NAIVE = _model_result(
+    "naive",
+    "f4ace5e1ea47a452",
+    (_metrics(46.29, 51.46, 37.31, 43.26, -46.0), _metrics(28.0, 33.7, 31.37, 29.08, 26.29)),
+    aggregated=_metrics(37.14, 42.58, 34.34, 36.17, -9.86),
+    stability=_metrics(24.62, 20.85, 8.65, 19.6, 366.67),
+)
+# The main model is seasonal naive too, so it equals that baseline.
+_SEASONAL_NAIVE = _model_result(
+    "seasonal_naive",
+    "5475a45400a6f51c",
+    (_metrics(17.14, 22.53, 17.0, 16.02, 2.0), _metrics(25.14, 36.74, 23.92, 26.11, -15.43)),
+    aggregated=_metrics(21.14, 29.63, 20.46, 21.07, -6.71),
+    stability=_metrics(18.92, 23.98, 16.91, 23.95, 129.79),
+)
+
 BACKTEST_EXAMPLE = {
     "store_id": 1,
     "product_id": 2,
-    "start_date": "2025-05-02",
+    "start_date": _START_DATE,
     "end_date": "2025-06-30",
     "config": {
-        "split_config": {
-            "strategy": "expanding",
-            "n_splits": 2,
-            "min_train_size": 30,
-            "gap": 0,
-            "horizon": 7,
-        },
+        "split_config": _SPLIT_CONFIG,
         "model_config_main": {"model_type": "seasonal_naive", "season_length": 7},
         "include_baselines": True,
         "store_fold_details": False,
@@ -36,307 +139,16 @@ BACKTEST_RESPONSE_EXAMPLE = {
     "store_id": 1,
     "product_id": 2,
     "config_hash": "0ba103dbfc2f5758",
-    "split_config": {
-        "strategy": "expanding",
-        "n_splits": 2,
-        "min_train_size": 30,
-        "gap": 0,
-        "horizon": 7,
-    },
-    "main_model_results": {
-        "model_type": "seasonal_naive",
-        "config_hash": "5475a45400a6f51c",
-        "fold_results": [
-            {
-                "fold_index": 0,
-                "split": {
-                    "fold_index": 0,
-                    "train_start": "2025-05-02",
-                    "train_end": "2025-06-01",
-                    "test_start": "2025-06-02",
-                    "test_end": "2025-06-08",
-                    "train_size": 30,
-                    "test_size": 7,
-                },
-                "dates": [],
-                "actuals": [],
-                "predictions": [],
-                "metrics": {"mae": 17.14, "rmse": 22.53, "smape": 17.0, "wape": 16.02, "bias": 2.0},
-                "horizon_bucket_metrics": {
-                    "h_1_7": {
-                        "mae": 17.14,
-                        "rmse": 22.53,
-                        "smape": 17.0,
-                        "wape": 16.02,
-                        "bias": 2.0,
-                    }
-                },
-            },
-            {
-                "fold_index": 1,
-                "split": {
-                    "fold_index": 1,
-                    "train_start": "2025-05-02",
-                    "train_end": "2025-06-23",
-                    "test_start": "2025-06-24",
-                    "test_end": "2025-06-30",
-                    "train_size": 52,
-                    "test_size": 7,
-                },
-                "dates": [],
-                "actuals": [],
-                "predictions": [],
-                "metrics": {
-                    "mae": 25.14,
-                    "rmse": 36.74,
-                    "smape": 23.92,
-                    "wape": 26.11,
-                    "bias": -15.43,
-                },
-                "horizon_bucket_metrics": {
-                    "h_1_7": {
-                        "mae": 25.14,
-                        "rmse": 36.74,
-                        "smape": 23.92,
-                        "wape": 26.11,
-                        "bias": -15.43,
-                    }
-                },
-            },
-        ],
-        "aggregated_metrics": {
-            "mae": 21.14,
-            "rmse": 29.63,
-            "smape": 20.46,
-            "wape": 21.07,
-            "bias": -6.71,
-        },
-        "metric_std": {
-            "mae_stability": 18.92,
-            "rmse_stability": 23.98,
-            "smape_stability": 16.91,
-            "wape_stability": 23.95,
-            "bias_stability": 129.79,
-        },
-        "feature_aware": False,
-        "exogenous_policy": None,
-        "bucketed_aggregated_metrics": {
-            "h_1_7": {"mae": 21.14, "rmse": 29.63, "smape": 20.46, "wape": 21.07, "bias": -6.71}
-        },
-    },
-    "baseline_results": [
-        {
-            "model_type": "naive",
-            "config_hash": "f4ace5e1ea47a452",
-            "fold_results": [
-                {
-                    "fold_index": 0,
-                    "split": {
-                        "fold_index": 0,
-                        "train_start": "2025-05-02",
-                        "train_end": "2025-06-01",
-                        "test_start": "2025-06-02",
-                        "test_end": "2025-06-08",
-                        "train_size": 30,
-                        "test_size": 7,
-                    },
-                    "dates": [],
-                    "actuals": [],
-                    "predictions": [],
-                    "metrics": {
-                        "mae": 46.29,
-                        "rmse": 51.46,
-                        "smape": 37.31,
-                        "wape": 43.26,
-                        "bias": -46.0,
-                    },
-                    "horizon_bucket_metrics": {
-                        "h_1_7": {
-                            "mae": 46.29,
-                            "rmse": 51.46,
-                            "smape": 37.31,
-                            "wape": 43.26,
-                            "bias": -46.0,
-                        }
-                    },
-                },
-                {
-                    "fold_index": 1,
-                    "split": {
-                        "fold_index": 1,
-                        "train_start": "2025-05-02",
-                        "train_end": "2025-06-23",
-                        "test_start": "2025-06-24",
-                        "test_end": "2025-06-30",
-                        "train_size": 52,
-                        "test_size": 7,
-                    },
-                    "dates": [],
-                    "actuals": [],
-                    "predictions": [],
-                    "metrics": {
-                        "mae": 28.0,
-                        "rmse": 33.7,
-                        "smape": 31.37,
-                        "wape": 29.08,
-                        "bias": 26.29,
-                    },
-                    "horizon_bucket_metrics": {
-                        "h_1_7": {
-                            "mae": 28.0,
-                            "rmse": 33.7,
-                            "smape": 31.37,
-                            "wape": 29.08,
-                            "bias": 26.29,
-                        }
-                    },
-                },
-            ],
-            "aggregated_metrics": {
-                "mae": 37.14,
-                "rmse": 42.58,
-                "smape": 34.34,
-                "wape": 36.17,
-                "bias": -9.86,
-            },
-            "metric_std": {
-                "mae_stability": 24.62,
-                "rmse_stability": 20.85,
-                "smape_stability": 8.65,
-                "wape_stability": 19.6,
-                "bias_stability": 366.67,
-            },
-            "feature_aware": False,
-            "exogenous_policy": None,
-            "bucketed_aggregated_metrics": {
-                "h_1_7": {"mae": 37.14, "rmse": 42.58, "smape": 34.34, "wape": 36.17, "bias": -9.86}
-            },
-        },
-        {
-            "model_type": "seasonal_naive",
-            "config_hash": "5475a45400a6f51c",
-            "fold_results": [
-                {
-                    "fold_index": 0,
-                    "split": {
-                        "fold_index": 0,
-                        "train_start": "2025-05-02",
-                        "train_end": "2025-06-01",
-                        "test_start": "2025-06-02",
-                        "test_end": "2025-06-08",
-                        "train_size": 30,
-                        "test_size": 7,
-                    },
-                    "dates": [],
-                    "actuals": [],
-                    "predictions": [],
-                    "metrics": {
-                        "mae": 17.14,
-                        "rmse": 22.53,
-                        "smape": 17.0,
-                        "wape": 16.02,
-                        "bias": 2.0,
-                    },
-                    "horizon_bucket_metrics": {
-                        "h_1_7": {
-                            "mae": 17.14,
-                            "rmse": 22.53,
-                            "smape": 17.0,
-                            "wape": 16.02,
-                            "bias": 2.0,
-                        }
-                    },
-                },
-                {
-                    "fold_index": 1,
-                    "split": {
-                        "fold_index": 1,
-                        "train_start": "2025-05-02",
-                        "train_end": "2025-06-23",
-                        "test_start": "2025-06-24",
-                        "test_end": "2025-06-30",
-                        "train_size": 52,
-                        "test_size": 7,
-                    },
-                    "dates": [],
-                    "actuals": [],
-                    "predictions": [],
-                    "metrics": {
-                        "mae": 25.14,
-                        "rmse": 36.74,
-                        "smape": 23.92,
-                        "wape": 26.11,
-                        "bias": -15.43,
-                    },
-                    "horizon_bucket_metrics": {
-                        "h_1_7": {
-                            "mae": 25.14,
-                            "rmse": 36.74,
-                            "smape": 23.92,
-                            "wape": 26.11,
-                            "bias": -15.43,
-                        }
-                    },
-                },
-            ],
-            "aggregated_metrics": {
-                "mae": 21.14,
-                "rmse": 29.63,
-                "smape": 20.46,
-                "wape": 21.07,
-                "bias": -6.71,
-            },
-            "metric_std": {
-                "mae_stability": 18.92,
-                "rmse_stability": 23.98,
-                "smape_stability": 16.91,
-                "wape_stability": 23.95,
-                "bias_stability": 129.79,
-            },
-            "feature_aware": False,
-            "exogenous_policy": None,
-            "bucketed_aggregated_metrics": {
-                "h_1_7": {"mae": 21.14, "rmse": 29.63, "smape": 20.46, "wape": 21.07, "bias": -6.71}
-            },
-        },
-    ],
-    "comparison_summary": {
-        "mae": {
-            "main": 21.14,
-            "naive": 37.14,
-            "seasonal_naive": 21.14,
-            "vs_naive_pct": 43.08,
-            "vs_seasonal_pct": 0.0,
-        },
-        "rmse": {
-            "main": 29.63,
-            "naive": 42.58,
-            "seasonal_naive": 29.63,
-            "vs_naive_pct": 30.41,
-            "vs_seasonal_pct": 0.0,
-        },
-        "smape": {
-            "main": 20.46,
-            "naive": 34.34,
-            "seasonal_naive": 20.46,
-            "vs_naive_pct": 40.42,
-            "vs_seasonal_pct": 0.0,
-        },
-        "wape": {
-            "main": 21.07,
-            "naive": 36.17,
-            "seasonal_naive": 21.07,
-            "vs_naive_pct": 41.75,
-            "vs_seasonal_pct": 0.0,
-        },
-        "bias": {
-            "main": -6.71,
-            "naive": -9.86,
-            "seasonal_naive": -6.71,
-            "vs_naive_pct": 31.88,
-            "vs_seasonal_pct": 0.0,
-        },
-    },
+    "split_config": _SPLIT_CONFIG,
+    "main_model_results": _SEASONAL_NAIVE,
+    "baseline_results": [_NAIVE, _SEASONAL_NAIVE],
+    "comparison_summary": _comparison(
+        _SEASONAL_NAIVE,
+        _NAIVE,
+        _SEASONAL_NAIVE,
+        vs_naive_pct=_metrics(43.08, 30.41, 40.42, 41.75, 31.88),
+        vs_seasonal_pct=_metrics(0.0, 0.0, 0.0, 0.0, 0.0),
+    ),
     "duration_ms": 25.61,
     "leakage_check_passed": True,
 }

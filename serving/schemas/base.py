@@ -1,4 +1,4 @@
-"""Base classes shared by every response and strict request model."""
+"""Base classes shared by every response and strict request model, and the page example."""
 
 from __future__ import annotations
 
@@ -29,3 +29,8 @@ class StrictRequest(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def page_example(items_key: str, item: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI example of a listing's first page: one item under `items_key`, total 1."""
+    return {items_key: [item], "total": 1, "page": 1, "page_size": 20}

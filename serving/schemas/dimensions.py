@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import ConfigDict
 
-from serving.schemas.base import ApiModel
+from serving.schemas.base import ApiModel, page_example
 
 _STORE_EXAMPLE = {
     "id": 1,
@@ -56,9 +56,7 @@ class StoreListResponse(ApiModel):
     """One page of stores; `total` counts every store matching the filters."""
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"stores": [_STORE_EXAMPLE], "total": 1, "page": 1, "page_size": 20}]
-        }
+        json_schema_extra={"examples": [page_example("stores", _STORE_EXAMPLE)]}
     )
 
     stores: list[StoreResponse]
@@ -92,9 +90,7 @@ class ProductListResponse(ApiModel):
     """One page of products; `total` counts every product matching the filters."""
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"products": [_PRODUCT_EXAMPLE], "total": 1, "page": 1, "page_size": 20}]
-        }
+        json_schema_extra={"examples": [page_example("products", _PRODUCT_EXAMPLE)]}
     )
 
     products: list[ProductResponse]

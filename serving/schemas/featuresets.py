@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 
 from forecastlab.features.featureset_config import FeatureSetConfig
 from forecastlab.features.featureset_service import FeatureSet
-from forecastlab.wire import IsoDate
+from forecastlab.wire import DbId, IsoDate
 from serving.schemas.base import ApiModel, StrictRequest
 
 _CONFIG_EXAMPLE: Final[dict[str, Any]] = {
@@ -23,26 +23,36 @@ MAX_LOOKBACK_DAYS: Final[int] = 1095
 MAX_SAMPLE_ROWS: Final[int] = 100
 
 
-class FeatureSetComputeRequest(StrictRequest):
+def _request_example(window_key: str, window_value: int) -> dict[str, Any]:
+    """A request body's example: the demo series, its window parameter, the default config."""
+    return {
+        "store_id": 1,
+        "product_id": 2,
+        "cutoff_date": "2025-06-30",
+        window_key: window_value,
+        "config": _CONFIG_EXAMPLE,
+    }
+
+
+class _SeriesAtCutoff(StrictRequest):
+    """The fields both bodies start with: one series and the last day of its window.
+
+    Each body declares `config` itself, after its own window field, so that the field order
+    (and the documented schema) stays store_id, product_id, cutoff_date, window, config.
+    """
+
+    store_id: DbId
+    product_id: DbId
+    cutoff_date: IsoDate
+
+
+class FeatureSetComputeRequest(_SeriesAtCutoff):
     """Body of `POST /featuresets/compute`: one series, a window ending at the cut-off, a config."""
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "store_id": 1,
-                    "product_id": 2,
-                    "cutoff_date": "2025-06-30",
-                    "lookback_days": 90,
-                    "config": _CONFIG_EXAMPLE,
-                }
-            ]
-        }
+        json_schema_extra={"examples": [_request_example("lookback_days", 90)]}
     )
 
-    store_id: int = Field(ge=1)
-    product_id: int = Field(ge=1)
-    cutoff_date: IsoDate
     lookback_days: int = Field(
         default=365,
         ge=1,
@@ -53,26 +63,11 @@ class FeatureSetComputeRequest(StrictRequest):
     config: FeatureSetConfig
 
 
-class FeatureSetPreviewRequest(StrictRequest):
+class FeatureSetPreviewRequest(_SeriesAtCutoff):
     """Body of `POST /featuresets/preview`: a fixed 365-day window, the last rows only (D-27)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "store_id": 1,
-                    "product_id": 2,
-                    "cutoff_date": "2025-06-30",
-                    "sample_rows": 5,
-                    "config": _CONFIG_EXAMPLE,
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_request_example("sample_rows", 5)]})
 
-    store_id: int = Field(ge=1)
-    product_id: int = Field(ge=1)
-    cutoff_date: IsoDate
     sample_rows: int = Field(default=10, ge=1, le=MAX_SAMPLE_ROWS)
     config: FeatureSetConfig
 

@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Final
 
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from forecastlab.ingest import SalesRecord
 from forecastlab.ingest.records import ErrorCode
-from forecastlab.wire import IsoDate
+from forecastlab.wire import IsoDate, no_nul
 from serving.schemas.base import ApiModel, StrictRequest
 
 MAX_RECORDS: Final[int] = 10_000
@@ -40,8 +40,8 @@ class SalesRecordIn(StrictRequest):
     model_config = ConfigDict(json_schema_extra={"examples": [_RECORD_EXAMPLE]})
 
     date: IsoDate
-    store_code: str = Field(min_length=1, max_length=20)
-    sku: str = Field(min_length=1, max_length=50)
+    store_code: Annotated[str, Field(min_length=1, max_length=20), AfterValidator(no_nul)]
+    sku: Annotated[str, Field(min_length=1, max_length=50), AfterValidator(no_nul)]
     quantity: int = Field(ge=0, le=2_147_483_647)
     unit_price: UnitPrice
     total_amount: TotalAmount = Field(

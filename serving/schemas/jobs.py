@@ -9,10 +9,12 @@ from pydantic import ConfigDict, Field
 
 from forecastlab.jobs.contract import JobType
 from forecastlab.jobs.status import JobStatus
-from serving.schemas.base import ApiModel, StrictRequest
+from serving.schemas.base import ApiModel, StrictRequest, page_example
+from serving.schemas.forecasting import TRAIN_RESPONSE_EXAMPLE
 
 _JOB_ID = "5f0c2d5e-7a41-4c1b-9a3e-8d2f61b0c7aa"
-_RUN_ID = "0b7e4c1f2d3a4e5f8a9b0c1d2e3f4a5b"
+# JOB_EXAMPLE's result is the synchronous train endpoint's example, so the run ids agree.
+_RUN_ID = TRAIN_RESPONSE_EXAMPLE["run_id"]
 
 CREATE_EXAMPLES = [
     {
@@ -46,19 +48,7 @@ JOB_EXAMPLE = {
     "job_type": "train",
     "status": "completed",
     "params": CREATE_EXAMPLES[0]["params"],
-    "result": {
-        "store_id": 1,
-        "product_id": 2,
-        "model_type": "seasonal_naive",
-        "run_id": _RUN_ID,
-        "model_path": f"runs:/{_RUN_ID}/model",
-        "config_hash": "9f2c4be01d7a3e55",
-        "n_observations": 120,
-        "train_start_date": "2025-03-03",
-        "train_end_date": "2025-06-30",
-        "feature_frame_version": None,
-        "duration_ms": 412.7,
-    },
+    "result": TRAIN_RESPONSE_EXAMPLE,
     "error_message": None,
     "error_type": None,
     "run_id": _RUN_ID,
@@ -68,7 +58,7 @@ JOB_EXAMPLE = {
     "updated_at": "2026-05-19T10:47:19.829097+00:00",
 }
 
-LIST_EXAMPLE = {"jobs": [JOB_EXAMPLE], "total": 1, "page": 1, "page_size": 20}
+LIST_EXAMPLE = page_example("jobs", JOB_EXAMPLE)
 
 
 class JobCreate(StrictRequest):

@@ -19,8 +19,8 @@ from forecastlab.registry import (
     Status,
     validate_alias_name,
 )
-from forecastlab.wire import IsoDate
-from serving.schemas.base import ApiModel, StrictRequest
+from forecastlab.wire import DbId, IsoDate
+from serving.schemas.base import ApiModel, StrictRequest, page_example
 
 _RUN_ID: Final = "3f9c2a7be04d4f0c9a1d5e6b7c8d9e0f"
 _CONFIG_EXAMPLE: Final = {"model_type": "seasonal_naive", "season_length": 7}
@@ -94,8 +94,8 @@ class RunCreateRequest(StrictRequest):
     feature_config: dict[str, Any] | None = None
     data_window_start: IsoDate
     data_window_end: IsoDate
-    store_id: int = Field(ge=1)
-    product_id: int = Field(ge=1)
+    store_id: DbId
+    product_id: DbId
     agent_context: AgentContext | None = None
     git_sha: str | None = Field(default=None, max_length=40)
     runtime_info_extras: dict[str, Any] | None = Field(
@@ -181,11 +181,7 @@ class RunResponse(ApiModel):
 class RunListResponse(ApiModel):
     """A page of runs and the size of the whole filtered result."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"runs": [_RUN_EXAMPLE], "total": 1, "page": 1, "page_size": 20}]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [page_example("runs", _RUN_EXAMPLE)]})
 
     runs: list[RunResponse]
     total: int
