@@ -21,3 +21,19 @@ class ConflictError(RuntimeError):
 
 class UnprocessableError(ValueError):
     """The request passed the schema but cannot be acted on, e.g. an escaping path (422)."""
+
+
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (
+    NotFoundError,
+    BadRequestError,
+    ConflictError,
+    UnprocessableError,
+)
+
+
+def public_message(error: BaseException, details_at: str) -> str:
+    """What may be stored where API clients read it: a domain error's own message, otherwise
+    only the error's class (a driver or OS message can quote SQL, data or file paths)."""
+    if isinstance(error, DOMAIN_ERRORS):
+        return str(error) or type(error).__name__
+    return f"{type(error).__name__}: an internal error occurred; details are in {details_at}"

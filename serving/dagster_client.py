@@ -115,6 +115,8 @@ class DagsterJobs:
     def __init__(self, base_url: str, timeout: float = TIMEOUT_SECONDS) -> None:
         self.base_url = base_url
         self.timeout = timeout
+        # What problem details may show: the address without any user:password@ part.
+        self.shown_url = httpx.URL(base_url).copy_with(username=None, password=None)
 
     def launch(self, job_type: JobType, request: BaseModel, params: dict[str, Any]) -> JobRecord:
         """Launch the job's run (queued for the daemon); the new job as Dagster recorded it."""
@@ -182,7 +184,7 @@ class DagsterJobs:
             )
         except httpx.HTTPError as exc:
             raise DagsterGatewayError(
-                f"The Dagster webserver at {self.base_url} is unreachable "
+                f"The Dagster webserver at {self.shown_url} is unreachable "
                 f"({type(exc).__name__}). Start it with `make serve`, or point "
                 "DAGSTER_WEBSERVER_URL at a running one."
             ) from exc
@@ -190,7 +192,7 @@ class DagsterJobs:
         if body.get("errors") or not body.get("data"):
             log.error("Dagster GraphQL answered %s: %s", response.status_code, response.text[:2000])
             raise DagsterGatewayError(
-                f"The Dagster webserver at {self.base_url} rejected a GraphQL request "
+                f"The Dagster webserver at {self.shown_url} rejected a GraphQL request "
                 f"(HTTP {response.status_code}); see the API log."
             )
         return body["data"]
@@ -199,7 +201,7 @@ class DagsterJobs:
         # The upstream message may carry stack traces or paths: log it, name only its kind.
         log.error("Dagster refused %s: %s", action, answer)
         return DagsterGatewayError(
-            f"Dagster at {self.base_url} refused {action} ({answer['__typename']}); "
+            f"Dagster at {self.shown_url} refused {action} ({answer['__typename']}); "
             "see the API log for its answer."
         )
 

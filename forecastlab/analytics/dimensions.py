@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, Row, TableClause, select
 
 from forecastlab.analytics.errors import DimensionNotFoundError
-from forecastlab.analytics.paging import Page, PageRequest, Sorting, SortOrder, contains, fetch_page
+from forecastlab.analytics.paging import Page, PageRequest, Sorting, contains, fetch_page
 from forecastlab.analytics.tables import product, store
+from forecastlab.sorting import SortOrder
 
 STORE_SORTING = Sorting(
     columns={

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
 
-SortOrder = Literal["asc", "desc"]
+from forecastlab.sorting import SortOrder, resolve_sort
 
 
 @dataclass(frozen=True)
@@ -25,17 +25,21 @@ class PageRequest:
 
 @dataclass(frozen=True)
 class Sorting:
-    """A listing's sortable columns by public name, and its default."""
+    """A listing's sortable columns by public name, and its default column and order."""
 
     columns: Mapping[str, ColumnElement[Any]]
     default: str
     tie_breaker: ColumnElement[Any]
+    default_order: SortOrder = "asc"
 
     def order_by(self, sort_by: str | None, sort_order: SortOrder) -> list[ColumnElement[Any]]:
-        """ORDER BY terms: the requested column (an unknown name silently means the default),
-        then the primary key so that equal values page deterministically."""
-        chosen = self.columns.get(sort_by or "", self.columns[self.default])
-        return [chosen.desc() if sort_order == "desc" else chosen.asc(), self.tie_breaker.asc()]
+        """ORDER BY terms: the requested column (see `resolve_sort` for unknown names), then
+        the primary key so that equal values page deterministically."""
+        name, order = resolve_sort(
+            sort_by, sort_order, self.columns, (self.default, self.default_order)
+        )
+        chosen = self.columns[name]
+        return [chosen.desc() if order == "desc" else chosen.asc(), self.tie_breaker.asc()]
 
 
 @dataclass(frozen=True)

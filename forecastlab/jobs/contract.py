@@ -47,4 +47,6 @@ def run_config(job_type: JobType, request: BaseModel, params: Mapping[str, Any])
 
 def params_from_run_config(job_type: JobType, config: Mapping[str, Any]) -> dict[str, Any]:
     """The params a run was submitted with, read back from its run config."""
-    return json.loads(config["ops"][op_name(job_type)]["config"]["params"])
+    # A run launched from the Dagster UI may leave `params` at its default (absent).
+    op_config = config.get("ops", {}).get(op_name(job_type), {}).get("config", {})
+    return json.loads(op_config.get("params") or "{}")

@@ -10,6 +10,7 @@ from typing import Any
 from forecastlab.jobs.contract import JobType
 from forecastlab.jobs.status import JobStatus
 from forecastlab.jobs.store import JobOutcome
+from forecastlab.sorting import SortOrder, resolve_sort
 
 SORT_COLUMNS = ("created_at", "completed_at", "job_type", "status")
 DEFAULT_SORT = "created_at"
@@ -49,9 +50,9 @@ class JobRecord:
         )
 
 
-def sort_column(sort_by: str | None) -> str:
-    """The allow-listed column to sort by; anything else falls back to created_at."""
-    return sort_by if sort_by in SORT_COLUMNS else DEFAULT_SORT
+def sort_key(sort_by: str | None, sort_order: SortOrder) -> tuple[str, SortOrder]:
+    """The allow-listed column and direction (unknown sort_by: created_at desc, spec §0.3)."""
+    return resolve_sort(sort_by, sort_order, SORT_COLUMNS, (DEFAULT_SORT, "desc"))
 
 
 def sort_records(records: Sequence[JobRecord], column: str, descending: bool) -> list[JobRecord]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, text
 
+from forecastlab.errors import public_message
 from forecastlab.jobs.contract import JobType
 
 MAX_ERROR_MESSAGE = 2000
@@ -55,9 +56,13 @@ def save_result(
 def save_failure(
     engine: Engine, job_id: str, job_type: JobType, params: Mapping[str, Any], error: BaseException
 ) -> None:
-    """Record the error a job failed with: its message (≤ 2000 chars) and class name."""
+    """Record the error a job failed with: its message (≤ 2000 chars) and class name.
+
+    Only domain errors keep their text; anything else is named by class, its message stays in
+    the Dagster run's logs.
+    """
     outcome = JobOutcome(
-        error_message=(str(error) or repr(error))[:MAX_ERROR_MESSAGE],
+        error_message=public_message(error, "the Dagster run's logs")[:MAX_ERROR_MESSAGE],
         error_type=type(error).__name__[:MAX_ERROR_TYPE],
     )
     _write(engine, job_id, job_type, params, outcome)

@@ -26,7 +26,7 @@ def compare_runs(run_id_a: str, run_id_b: str) -> RunComparison:
         run_a=a,
         run_b=b,
         config_diff=config_diff(a.model_config, b.model_config),
-        metrics_diff=metrics_diff(a.metrics, b.metrics),
+        metrics_diff=metrics_diff(a.metrics or {}, b.metrics or {}),
         comparable=comparable(a, b),
     )
 
@@ -69,4 +69,9 @@ def comparable(a: RunRecord, b: RunRecord) -> bool:
 
 
 def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond float's range is not a comparable metric
+        return None

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from forecastlab.registry import tags
 from forecastlab.registry.runs import RunRecord, Status, record_from
 from forecastlab.registry.search import search_runs
+from forecastlab.sorting import SortOrder, resolve_sort
 
-SortOrder = Literal["asc", "desc"]
 DEFAULT_SORT = "created_at"
 SORT_FIELDS: dict[str, Callable[[RunRecord], Any]] = {
     "created_at": lambda run: run.created_at,
@@ -46,7 +46,8 @@ def list_runs(
     page: int = 1,
     page_size: int = 20,
 ) -> RunPage:
-    """Runs matching every given filter, ordered by `sort_by` (unknown: created_at) then run id.
+    """Runs matching every given filter, ordered by `sort_by` (unknown: created_at desc), then
+    run id.
 
     Runs without a grain (global models, portfolios) sort after every id ascending, before
     them descending, as NULLs do in PostgreSQL.
@@ -61,12 +62,13 @@ def list_runs(
         record_from(run)
         for run in search_runs({key: value for key, value in filters.items() if value is not None})
     ]
-    field = SORT_FIELDS.get(sort_by or DEFAULT_SORT, SORT_FIELDS[DEFAULT_SORT])
+    name, order = resolve_sort(sort_by, sort_order, SORT_FIELDS, (DEFAULT_SORT, "desc"))
+    field = SORT_FIELDS[name]
 
     def key(run: RunRecord) -> tuple[tuple[Any, ...], str]:
         value = field(run)
         return ((1,) if value is None else (0, value)), run.run_id
 
-    runs.sort(key=key, reverse=sort_order == "desc")
+    runs.sort(key=key, reverse=order == "desc")
     start = (page - 1) * page_size
     return RunPage(runs[start : start + page_size], len(runs), page, page_size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 import pandas as pd
 from mlflow.entities import Metric, Param, RunStatus, RunTag
 
+from forecastlab.errors import public_message
 from forecastlab.registry import tags
 from forecastlab.registry.artifacts import ArtifactDigest, digest_directory
 from forecastlab.registry.client import connect
@@ -30,6 +32,7 @@ from forecastlab.registry.runs import (
 )
 from forecastlab.registry.versions import code_version, runtime_info
 
+log = logging.getLogger(__name__)
 PLOT_ARTIFACT = "plots/forecast_vs_actual.png"
 _LOGGED_STATUSES = {"success": RunStatus.FINISHED, "failed": RunStatus.FAILED}
 # MLflow's log_batch limits: 100 params per call, 1000 metrics per call.
@@ -117,7 +120,9 @@ def log_model_run(spec: ModelRunSpec) -> RunRecord:
             title = f"{spec.model_type}: forecast vs actual"
             client.log_figure(run_id, forecast_figure(*spec.plot, title=title), PLOT_ARTIFACT)
     except BaseException as exc:
-        _settle(run_id, "failed", {tags.ERROR_MESSAGE: f"{type(exc).__name__}: {exc}"[:2000]})
+        log.exception("logging model run %s failed", run_id)
+        message = public_message(exc, "the log of the process that trained the model")
+        _settle(run_id, "failed", {tags.ERROR_MESSAGE: message[:2000]})
         raise
     _settle(
         run_id,

@@ -73,7 +73,7 @@ class RunRecord:
     product_id: int | None
     data_window_start: date | None
     data_window_end: date | None
-    metrics: dict[str, Any]
+    metrics: dict[str, Any] | None  # None until a PATCH or a logged model sets them
     artifact_uri: str | None
     artifact_hash: str | None
     artifact_size_bytes: int | None
@@ -141,7 +141,6 @@ def base_tags(
         tags.CODE_VERSION: code_version(),
         tags.MODEL_CONFIG: tags.encode_json("model_config", model_config),
         tags.RUNTIME_INFO: tags.encode_json("runtime_info", info),
-        tags.METRICS: "{}",
         tags.STATUS: status,
         tags.UPDATED_AT: now.isoformat(),
     }
@@ -274,7 +273,7 @@ def record_from(run: Run) -> RunRecord:
         product_id=_int(t.get(tags.PRODUCT_ID)),
         data_window_start=_date(t.get(tags.DATA_WINDOW_START)),
         data_window_end=_date(t.get(tags.DATA_WINDOW_END)),
-        metrics=json.loads(t.get(tags.METRICS, "{}")),
+        metrics=json.loads(t[tags.METRICS]) if tags.METRICS in t else None,
         artifact_uri=t.get(tags.ARTIFACT_URI),
         artifact_hash=t.get(tags.ARTIFACT_HASH),
         artifact_size_bytes=_int(t.get(tags.ARTIFACT_SIZE_BYTES)),

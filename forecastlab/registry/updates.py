@@ -74,9 +74,17 @@ def loggable_metrics(metrics: dict[str, Any], prefix: str = "") -> Iterator[tupl
         elif (
             isinstance(value, int | float)
             and not isinstance(value, bool)
-            and math.isfinite(value)
+            and _finite(value)
             and len(name) <= MAX_ENTITY_KEY_LENGTH
             and validate_param_and_metric_name(name)
             and not path_not_unique(name)
         ):
             yield name, float(value)
+
+
+def _finite(value: int | float) -> bool:
+    """A finite number that fits a float (a 400-digit JSON integer does not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False

@@ -5,7 +5,6 @@ Reads the raw source tables, so freshly ingested sales count at once.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -15,6 +14,7 @@ from forecastlab.analytics.inventory import inventory_status
 from forecastlab.analytics.kpis import sales_kpis
 from forecastlab.analytics.scope import SalesScope
 from forecastlab.analytics.timeseries import Granularity, sales_timeseries
+from forecastlab.wire import DbId, IsoDate, Text
 from serving.deps import EngineDep, SettingsDep
 from serving.schemas.analytics import (
     DrilldownResponse,
@@ -25,13 +25,13 @@ from serving.schemas.analytics import (
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
-StartDate = Annotated[dt.date, Query(description="First day (inclusive).")]
+StartDate = Annotated[IsoDate, Query(description="First day (inclusive).")]
 EndDate = Annotated[
-    dt.date, Query(description="Last day (inclusive); at most 730 days after start_date.")
+    IsoDate, Query(description="Last day (inclusive); at most 730 days after start_date.")
 ]
-StoreId = Annotated[int | None, Query(description="Only this store.")]
-ProductId = Annotated[int | None, Query(description="Only this product.")]
-Category = Annotated[str | None, Query(description="Only products of this category (exact).")]
+StoreId = Annotated[DbId | None, Query(description="Only this store.")]
+ProductId = Annotated[DbId | None, Query(description="Only this product.")]
+Category = Annotated[Text | None, Query(description="Only products of this category (exact).")]
 _RANGE_ERRORS = {
     400: {"description": "end_date before start_date, or more than 730 days after it."},
     422: {"description": "A date is missing or malformed, or an enum value is unknown."},
@@ -116,8 +116,8 @@ def timeseries(
 def inventory(
     engine: EngineDep,
     settings: SettingsDep,
-    store_id: Annotated[int | None, Query(ge=1, description="Only this store.")] = None,
-    product_id: Annotated[int | None, Query(ge=1, description="Only this product.")] = None,
+    store_id: StoreId = None,
+    product_id: ProductId = None,
 ) -> InventoryStatusResponse:
     """The latest inventory snapshot of every (store, product); an empty list when none."""
     result = inventory_status(

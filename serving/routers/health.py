@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from serving.deps import EngineDep
+from serving.deps import get_engine
 from serving.schemas.base import ApiModel
 
 router = APIRouter(tags=["health"])
@@ -34,11 +34,13 @@ def health() -> HealthResponse:
 
 
 @router.get("/health/ready", response_model=ReadinessResponse)
-def ready(engine: EngineDep) -> ReadinessResponse:
+def ready(request: Request) -> ReadinessResponse:
     """Readiness probe: `ok` after a successful `SELECT 1`, `unhealthy` otherwise (never 5xx)."""
     try:
-        with engine.connect() as conn:
+        # Resolved here, not as a dependency: an unreachable or misconfigured database (even
+        # an embedded server that cannot start) must read "unhealthy", not fail the probe.
+        with get_engine(request).connect() as conn:
             conn.execute(text("select 1"))
-    except SQLAlchemyError:
+    except (SQLAlchemyError, OSError, RuntimeError):
         return ReadinessResponse(status="unhealthy", database="disconnected")
     return ReadinessResponse(status="ok", database="connected")

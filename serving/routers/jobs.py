@@ -12,11 +12,12 @@ from sqlalchemy import Engine
 
 from forecastlab.jobs.contract import JobType
 from forecastlab.jobs.params import parse_params
-from forecastlab.jobs.records import JobRecord, sort_column, sort_records
+from forecastlab.jobs.records import JobRecord, sort_key, sort_records
 from forecastlab.jobs.status import JobStatus
 from forecastlab.jobs.store import fetch_outcomes
 from serving.dagster_client import DagsterJobsDep
 from serving.deps import EngineDep
+from serving.params import PageNumber, PageSize
 from serving.schemas.jobs import JobCreate, JobListResponse, JobResponse
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
@@ -50,8 +51,8 @@ def create_job(body: JobCreate, engine: EngineDep, dagster: DagsterJobsDep) -> J
 def list_jobs(
     engine: EngineDep,
     dagster: DagsterJobsDep,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: PageNumber = 1,
+    page_size: PageSize = 20,
     job_type: JobType | None = None,
     status: JobStatus | None = None,
     sort_by: Annotated[
@@ -59,9 +60,9 @@ def list_jobs(
     ] = None,
     sort_order: Literal["asc", "desc"] = "desc",
 ) -> JobListResponse:
-    """List jobs, newest first unless sorted otherwise (unknown sort_by: created_at)."""
-    column = sort_column(sort_by)
-    descending = sort_order == "desc"
+    """List jobs, newest first unless sorted otherwise (unknown sort_by: created_at desc)."""
+    column, order = sort_key(sort_by, sort_order)
+    descending = order == "desc"
     # Dagster lists runs newest first: the default order needs only the runs up to this page.
     newest_first = column == "created_at" and descending
     records, total = dagster.search(job_type, status, page * page_size if newest_first else None)

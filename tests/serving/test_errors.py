@@ -127,3 +127,12 @@ def test_openapi_document_is_served(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/health" in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_readiness_reports_an_unreachable_database_without_failing() -> None:
+    unreachable = Settings(database_url="postgresql://nobody:secret@127.0.0.1:1/nowhere")
+    with TestClient(create_app(unreachable)) as api:
+        response = api.get("/health/ready")
+        assert response.status_code == 200
+        assert response.json() == {"status": "unhealthy", "database": "disconnected"}
+        assert api.get("/health").json() == {"status": "ok"}  # liveness never touches it

@@ -42,6 +42,17 @@ def nowhere() -> str:
 
 
 @pytest.fixture(scope="module")
+def offline_with_credentials(
+    small_warehouse: Warehouse, endpoints: Endpoints, nowhere: str
+) -> Iterator[TestClient]:
+    """Like `offline`, with a user:password in the webserver URL."""
+    url = nowhere.replace("http://", "http://admin:s3cret@")
+    settings = settings_for(small_warehouse.endpoints, endpoints, dagster_webserver_url=url)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
 def offline(small_warehouse: Warehouse, endpoints: Endpoints, nowhere: str) -> Iterator[TestClient]:
     """The API with DAGSTER_WEBSERVER_URL pointing where no webserver runs."""
     settings = settings_for(small_warehouse.endpoints, endpoints, dagster_webserver_url=nowhere)
@@ -135,6 +146,15 @@ def test_an_unreachable_webserver_is_502_naming_it(
     body = assert_problem(offline.request(method, path, json=payload), 502, "BAD_GATEWAY")
     assert nowhere in body["detail"]
     assert "make serve" in body["detail"]
+
+
+def test_the_502_detail_never_shows_credentials(
+    offline_with_credentials: TestClient, nowhere: str
+) -> None:
+    response = offline_with_credentials.get("/jobs")
+    body = assert_problem(response, 502, "BAD_GATEWAY")
+    assert nowhere in body["detail"]
+    assert "s3cret" not in response.text and "admin" not in response.text
 
 
 def test_openapi_documents_the_error_statuses(offline: TestClient) -> None:

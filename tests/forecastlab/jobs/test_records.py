@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from forecastlab.jobs.records import JobRecord, sort_column, sort_records
+from forecastlab.jobs.records import JobRecord, sort_key, sort_records
 from forecastlab.jobs.store import JobOutcome
 
 T0 = datetime(2026, 5, 19, 10, 0, tzinfo=UTC)
@@ -30,10 +30,10 @@ def test_outcome_fills_result_and_run_id() -> None:
     )
 
 
-def test_unknown_sort_columns_fall_back_to_created_at() -> None:
-    assert sort_column("status") == "status"
-    assert sort_column("params; drop table app.job_result") == "created_at"
-    assert sort_column(None) == "created_at"
+def test_unknown_sort_columns_fall_back_to_created_at_desc() -> None:
+    assert sort_key("status", "asc") == ("status", "asc")
+    assert sort_key("params; drop table app.job_result", "asc") == ("created_at", "desc")
+    assert sort_key(None, "asc") == ("created_at", "asc")
 
 
 def test_sort_by_created_at_with_the_job_id_breaking_ties() -> None:

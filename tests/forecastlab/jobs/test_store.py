@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forecastlab.db.endpoints import Endpoints
 from forecastlab.db.engine import engine_for
+from forecastlab.errors import NotFoundError
 from forecastlab.jobs.store import JobOutcome, fetch_outcomes, save_failure, save_result
 
 
@@ -30,16 +31,20 @@ def test_result_and_params_are_stored_as_json(engine: Engine) -> None:
 
 def test_a_failure_records_message_and_class_and_replaces_a_result(engine: Engine) -> None:
     save_result(engine, "run-2", "train", {}, {"run_id": "b" * 32})
-    save_failure(engine, "run-2", "train", {}, LookupError("x" * 2500))
+    save_failure(engine, "run-2", "train", {}, NotFoundError("x" * 2500))
     outcome = fetch_outcomes(engine, ["run-2"])["run-2"]
     assert outcome.result is None
-    assert outcome.error_type == "LookupError"
+    assert outcome.error_type == "NotFoundError"
     assert outcome.error_message == "x" * 2000
 
 
-def test_an_error_without_a_message_keeps_its_repr(engine: Engine) -> None:
-    save_failure(engine, "run-3", "backtest", {}, KeyError())
-    assert fetch_outcomes(engine, ["run-3"])["run-3"].error_message == "KeyError()"
+def test_other_errors_are_named_but_their_text_is_not_stored(engine: Engine) -> None:
+    # A driver error's text can quote SQL and data; clients read error_message.
+    save_failure(engine, "run-3", "backtest", {}, RuntimeError("select secret from raw.store"))
+    outcome = fetch_outcomes(engine, ["run-3"])["run-3"]
+    assert outcome.error_type == "RuntimeError"
+    assert "secret" not in (outcome.error_message or "")
+    assert outcome.error_message.startswith("RuntimeError: an internal error occurred")
 
 
 def test_no_ids_reads_nothing_and_bad_job_types_are_refused(engine: Engine) -> None:

@@ -96,3 +96,11 @@ def test_artifact_uris_resolve_inside_the_store(uri: str, expected: RunArtifact)
 def test_escaping_artifact_uris_are_refused(uri: str) -> None:
     with pytest.raises(UnsafeArtifactUriError):
         run_artifact(uri, RUN)
+
+
+def test_integers_beyond_float_range_are_not_numbers() -> None:
+    huge = 10**400  # valid JSON, but no float holds it
+    assert dict(loggable_metrics({"huge": huge, "wape": 1})) == {"wape": 1.0}
+    assert metrics_diff({"huge": huge}, {"huge": 1}) == {
+        "huge": {"a": None, "b": 1.0, "diff": None}
+    }

@@ -111,7 +111,9 @@ def test_a_logging_failure_leaves_the_run_failed(mlflow_client: MlflowClient) ->
     )
     assert run.info.status == "FAILED"
     assert get_run(run.info.run_id).status == "failed"
-    assert "pickle" in get_run(run.info.run_id).error_message.lower()
+    # the run names the error's class; its text (which may quote paths) stays in the logs
+    message = get_run(run.info.run_id).error_message
+    assert "an internal error occurred" in message and "Error" in message.split(":")[0]
 
 
 def test_models_round_trip_through_aliases_in_a_fresh_process(
