@@ -69,6 +69,50 @@ class Settings(BaseSettings):
     registry_duplicate_policy: Literal["allow", "deny", "detect"] = "detect"
     jobs_retention_days: int = Field(default=30, ge=1)
 
+    # RAG (spec §0.4, §12). The default embedder ships with the project and needs no key: the
+    # int8 ONNX export of all-MiniLM-L6-v2 (384 dimensions); openai / ollama by configuration.
+    rag_embedding_provider: Literal["offline", "openai", "ollama"] = "offline"
+    rag_embedding_model: str = "all-MiniLM-L6-v2"
+    rag_embedding_dimension: int = Field(default=384, ge=1, le=16_000)
+    rag_embedding_batch_size: int = Field(default=100, ge=1, le=2048)
+    ollama_base_url: str = "http://localhost:11434"
+    ollama_embedding_model: str = "nomic-embed-text"
+    rag_chunk_size: int = Field(default=512, ge=16)
+    rag_chunk_overlap: int = Field(default=50, ge=0)
+    rag_min_chunk_size: int = Field(default=100, ge=1)
+    rag_top_k: int = Field(default=5, ge=1, le=50)
+    rag_similarity_threshold: float = Field(default=0.7, ge=-1.0, le=1.0)
+    rag_max_context_tokens: int = Field(default=4000, ge=1)
+    rag_index_type: Literal["hnsw"] = "hnsw"
+    rag_hnsw_m: int = Field(default=16, ge=2, le=100)
+    rag_hnsw_ef_construction: int = Field(default=64, ge=4, le=1000)
+
+    # Agents (spec §0.4, §13): models are `provider:model`, reached through the OpenAI SDK at
+    # each provider's OpenAI-compatible endpoint.
+    agent_default_model: str = "anthropic:claude-sonnet-4-5"
+    agent_fallback_model: str | None = "openai:gpt-4o"
+    agent_temperature: float = Field(default=0.1, ge=0.0, le=2.0)
+    agent_max_tokens: int = Field(default=4096, ge=1)
+    agent_thinking_budget: int | None = None
+    agent_max_tool_calls: int = Field(default=10, ge=1, le=100)
+    agent_timeout_seconds: float = Field(default=120, gt=0)
+    agent_retry_attempts: int = Field(default=3, ge=0, le=10)
+    agent_retry_delay_seconds: float = Field(default=1.0, ge=0)
+    agent_require_approval: list[str] = Field(
+        default_factory=lambda: ["create_alias", "archive_run", "save_scenario"]
+    )
+    agent_approval_timeout_minutes: int = Field(default=60, ge=1)
+    agent_session_ttl_minutes: int = Field(default=120, ge=1)
+    agent_max_sessions_per_user: int = Field(default=5, ge=1)
+    agent_enable_streaming: bool = True
+    openai_api_key: str = ""
+    anthropic_api_key: str = ""
+    google_api_key: str = ""
+    # OpenAI-compatible endpoints per provider (override to use a gateway or a local stand-in).
+    openai_base_url: str = "https://api.openai.com/v1"
+    anthropic_base_url: str = "https://api.anthropic.com/v1/"
+    google_base_url: str = "https://generativelanguage.googleapis.com/v1beta/openai/"
+
     @field_validator(
         "database_url",
         "dagster_pg_url",
