@@ -18,10 +18,17 @@ from serving.errors import PROBLEM_MEDIA_TYPE
 _REF = "#/components/schemas/{model}"
 # FastAPI's own 422 body, which our handlers never send.
 _FRAMEWORK_SCHEMAS = ("HTTPValidationError", "ValidationError")
+_FIELD_ERROR_EXAMPLE = {
+    "field": "records.0.quantity",
+    "message": "Input should be greater than or equal to 0",
+    "type": "greater_than_equal",
+}
 
 
 class ProblemFieldError(BaseModel):
     """One request-validation error."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_FIELD_ERROR_EXAMPLE]})
 
     field: str = Field(examples=["records.0.quantity"])
     message: str = Field(examples=["Input should be greater than or equal to 0"])

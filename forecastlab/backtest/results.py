@@ -8,14 +8,71 @@ so every result model serialises non-finite floats as null (Decision D-03) throu
 from __future__ import annotations
 
 import json
-from datetime import date
-from typing import Any, Literal
+from datetime import date, timedelta
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from forecastlab.backtest.splitter import SplitBoundary, SplitConfig
+from forecastlab.backtest.splitter import SPLIT_BOUNDARY_EXAMPLES, SplitBoundary, SplitConfig
 
 MetricDict = dict[str, float]
+
+
+def _fold_example(
+    split: dict[str, Any], actuals: list[float], predictions: list[float], metrics: MetricDict
+) -> dict[str, Any]:
+    """One fold with its details: the test window's days, values and (only) bucket."""
+    start = date.fromisoformat(split["test_start"])
+    return {
+        "fold_index": split["fold_index"],
+        "split": split,
+        "dates": [(start + timedelta(days=i)).isoformat() for i in range(split["test_size"])],
+        "actuals": actuals,
+        "predictions": predictions,
+        "metrics": metrics,
+        "horizon_bucket_metrics": {"h_1_7": metrics},
+    }
+
+
+# OpenAPI examples: seasonal_naive (season 7) over the example folds of the splitter, with
+# fold details; metrics as the runner computes them, rounded to 2 dp.
+_FOLD_EXAMPLES: Final = (
+    _fold_example(
+        SPLIT_BOUNDARY_EXAMPLES[0],
+        actuals=[31.0, 29.0, 31.0, 41.0, 48.0, 56.0, 29.0],
+        predictions=[27.0, 31.0, 28.0, 41.0, 43.0, 52.0, 26.0],
+        metrics={"mae": 3.0, "rmse": 3.36, "smape": 8.56, "wape": 7.92, "bias": 2.43},
+    ),
+    _fold_example(
+        SPLIT_BOUNDARY_EXAMPLES[1],
+        actuals=[34.0, 31.0, 39.0, 49.0, 56.0, 28.0, 29.0],
+        predictions=[29.0, 26.0, 29.0, 43.0, 46.0, 21.0, 30.0],
+        metrics={"mae": 6.29, "rmse": 6.93, "smape": 18.21, "wape": 16.54, "bias": 6.0},
+    ),
+)
+_AGGREGATED_EXAMPLE: Final = {
+    "mae": 4.64,
+    "rmse": 5.14,
+    "smape": 13.38,
+    "wape": 12.23,
+    "bias": 4.21,
+}
+_MODEL_RESULT_EXAMPLE: Final = {
+    "model_type": "seasonal_naive",
+    "config_hash": "5475a45400a6f51c",
+    "fold_results": list(_FOLD_EXAMPLES),
+    "aggregated_metrics": _AGGREGATED_EXAMPLE,
+    "metric_std": {
+        "mae_stability": 35.38,
+        "rmse_stability": 34.69,
+        "smape_stability": 36.03,
+        "wape_stability": 35.22,
+        "bias_stability": 42.37,
+    },
+    "feature_aware": False,
+    "exogenous_policy": None,
+    "bucketed_aggregated_metrics": {"h_1_7": _AGGREGATED_EXAMPLE},
+}
 
 
 class _Result(BaseModel):
@@ -32,6 +89,8 @@ class _Result(BaseModel):
 class FoldResult(_Result):
     """One fold of one model: its boundaries, the scored window and its metrics."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_FOLD_EXAMPLES[0]]})
+
     fold_index: int
     split: SplitBoundary
     dates: list[date]
@@ -43,6 +102,8 @@ class FoldResult(_Result):
 
 class ModelBacktestResult(_Result):
     """One model over every fold."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_MODEL_RESULT_EXAMPLE]})
 
     model_type: str
     config_hash: str

@@ -25,7 +25,7 @@ from forecastlab.backtest.buckets import bucket_masks, horizon_offsets
 from forecastlab.backtest.errors import FeatureFramesRequiredError
 from forecastlab.backtest.metrics import calculate_all
 from forecastlab.backtest.results import BacktestResult, FoldResult, ModelBacktestResult
-from forecastlab.backtest.splitter import Fold, SplitConfig, split_indices
+from forecastlab.backtest.splitter import SPLIT_CONFIG_EXAMPLE, Fold, SplitConfig, split_indices
 from forecastlab.models import (
     FEATURE_AWARE_TYPES,
     ModelConfig,
@@ -52,7 +52,21 @@ BASELINE_CONFIGS: tuple[ModelConfigBase, ...] = (
 class BacktestConfig(BaseModel):
     """What to backtest and how (the `config` of spec §7.1)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "split_config": SPLIT_CONFIG_EXAMPLE,
+                    "model_config_main": {"model_type": "seasonal_naive", "season_length": 7},
+                    "include_baselines": True,
+                    "store_fold_details": True,
+                }
+            ]
+        },
+    )
 
     schema_version: str = "1.0"
     split_config: SplitConfig = SplitConfig()

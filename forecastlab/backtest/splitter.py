@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, Self
+from typing import Final, Literal, Self
 
 import numpy as np
 import pandas as pd
@@ -23,11 +23,46 @@ logger = logging.getLogger(__name__)
 # Below this the split still runs (spec §7.1), but train windows are short enough to warn about.
 _RECOMMENDED_MIN_TRAIN = 30
 
+# OpenAPI examples: two expanding folds of one week over 2025-05-02..2025-06-30 (one day
+# without sales in May), the folds the backtest examples of the API show.
+SPLIT_CONFIG_EXAMPLE: Final = {
+    "strategy": "expanding",
+    "n_splits": 2,
+    "min_train_size": 30,
+    "gap": 0,
+    "horizon": 7,
+}
+SPLIT_BOUNDARY_EXAMPLES: Final = (
+    {
+        "fold_index": 0,
+        "train_start": "2025-05-02",
+        "train_end": "2025-06-01",
+        "test_start": "2025-06-02",
+        "test_end": "2025-06-08",
+        "train_size": 30,
+        "test_size": 7,
+    },
+    {
+        "fold_index": 1,
+        "train_start": "2025-05-02",
+        "train_end": "2025-06-23",
+        "test_start": "2025-06-24",
+        "test_end": "2025-06-30",
+        "train_size": 52,
+        "test_size": 7,
+    },
+)
+
 
 class SplitConfig(BaseModel):
     """How a series is cut into train/test folds."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        json_schema_extra={"examples": [SPLIT_CONFIG_EXAMPLE]},
+    )
 
     strategy: Literal["expanding", "sliding"] = "expanding"
     n_splits: int = Field(default=5, ge=2, le=20)
@@ -56,7 +91,9 @@ class SplitConfig(BaseModel):
 class SplitBoundary(BaseModel):
     """One fold's boundaries as dates of its first/last rows (inclusive) and its sizes."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(
+        frozen=True, json_schema_extra={"examples": [SPLIT_BOUNDARY_EXAMPLES[0]]}
+    )
 
     fold_index: int
     train_start: date

@@ -20,6 +20,8 @@ DEFAULT_IMPUTATION: Final[dict[SeriesColumn, ImputationStrategy]] = {
     "unit_price": "ffill",
     "total_amount": "zero",
 }
+# OpenAPI example: the default strategies, spelled out.
+_IMPUTATION_EXAMPLE: Final = {"strategies": dict(DEFAULT_IMPUTATION)}
 
 
 class _VersionedConfig(BaseModel):
@@ -39,6 +41,10 @@ def _distinct(values: list, field: str) -> None:
 class LagConfig(_VersionedConfig):
     """`lag_{k}`: the target k observed rows earlier."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"lags": [1, 7, 14, 28], "target_column": "quantity"}]}
+    )
+
     lags: list[PositiveInt] = Field(default=[1, 7, 14, 28], min_length=1)
     target_column: SeriesColumn = "quantity"
     fill_value: float | None = Field(
@@ -53,6 +59,19 @@ class LagConfig(_VersionedConfig):
 
 class RollingConfig(_VersionedConfig):
     """`rolling_{agg}_{w}`: an aggregation over the w observed rows before the row."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "windows": [7, 14, 28],
+                    "aggregations": ["mean", "std"],
+                    "target_column": "quantity",
+                    "min_periods": 5,
+                }
+            ]
+        }
+    )
 
     windows: list[PositiveInt] = Field(default=[7, 14, 28], min_length=1)
     aggregations: list[RollingAggregation] = Field(default=["mean", "std"], min_length=1)
@@ -73,6 +92,20 @@ class RollingConfig(_VersionedConfig):
 class CalendarConfig(_VersionedConfig):
     """Calendar columns, pure functions of the date (plus the holiday calendar)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "include_day_of_week": True,
+                    "include_month": True,
+                    "include_year": False,
+                    "include_is_holiday": True,
+                    "use_cyclical_encoding": True,
+                }
+            ]
+        }
+    )
+
     include_day_of_week: bool = True
     include_month: bool = True
     include_quarter: bool = True
@@ -85,6 +118,19 @@ class CalendarConfig(_VersionedConfig):
 
 class ExogenousConfig(_VersionedConfig):
     """Price, promotion and inventory columns (D-07)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "include_price": True,
+                    "price_lags": [7, 28],
+                    "include_promo": True,
+                    "include_inventory": False,
+                }
+            ]
+        }
+    )
 
     include_price: bool = True
     price_lags: list[PositiveInt] = Field(default=[7, 28])
@@ -102,6 +148,8 @@ class ExogenousConfig(_VersionedConfig):
 class ImputationConfig(_VersionedConfig):
     """How nulls of the loaded sales columns are filled before any feature is computed."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_IMPUTATION_EXAMPLE]})
+
     strategies: dict[SeriesColumn, ImputationStrategy] = Field(
         default_factory=lambda: dict(DEFAULT_IMPUTATION)
     )
@@ -109,6 +157,22 @@ class ImputationConfig(_VersionedConfig):
 
 class FeatureSetConfig(_VersionedConfig):
     """A feature set: the entity/date/target columns and one optional config per group."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "default",
+                    "description": "Daily demand features of one store and product",
+                    "lag_config": {"lags": [1, 7, 14, 28]},
+                    "rolling_config": {"windows": [7, 14, 28], "aggregations": ["mean", "std"]},
+                    "calendar_config": {},
+                    "exogenous_config": {"include_inventory": False},
+                    "imputation_config": _IMPUTATION_EXAMPLE,
+                }
+            ]
+        }
+    )
 
     name: str = Field(min_length=1, max_length=100)
     description: str | None = None

@@ -98,6 +98,14 @@ class PredictRequest(_SeriesRequest):
 class ForecastPoint(_Response):
     """One forecast day."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"date": "2025-07-01", "forecast": 12.0, "lower_bound": None, "upper_bound": None}
+            ]
+        }
+    )
+
     date: date
     forecast: float
     lower_bound: float | None = None

@@ -31,11 +31,17 @@ class ModelConfigBase(BaseModel):
 class NaiveConfig(ModelConfigBase):
     """naive: repeat the last observation."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"model_type": "naive"}]})
+
     model_type: Literal["naive"] = "naive"
 
 
 class SeasonalNaiveConfig(ModelConfigBase):
     """seasonal_naive: repeat the last season."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"model_type": "seasonal_naive", "season_length": 7}]}
+    )
 
     model_type: Literal["seasonal_naive"] = "seasonal_naive"
     season_length: int = Field(7, ge=1, le=365)
@@ -44,12 +50,29 @@ class SeasonalNaiveConfig(ModelConfigBase):
 class MovingAverageConfig(ModelConfigBase):
     """moving_average: mean of the last `window_size` observations."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"model_type": "moving_average", "window_size": 7}]}
+    )
+
     model_type: Literal["moving_average"] = "moving_average"
     window_size: int = Field(7, ge=1, le=90)
 
 
 class WeightedMovingAverageConfig(ModelConfigBase):
     """weighted_moving_average: weighted mean of the last `window_size` observations."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "model_type": "weighted_moving_average",
+                    "window_size": 14,
+                    "weight_strategy": "exponential",
+                    "decay": 0.8,
+                }
+            ]
+        }
+    )
 
     model_type: Literal["weighted_moving_average"] = "weighted_moving_average"
     window_size: int = Field(7, ge=2, le=90)
@@ -60,6 +83,19 @@ class WeightedMovingAverageConfig(ModelConfigBase):
 class SeasonalAverageConfig(ModelConfigBase):
     """seasonal_average: mean of the same season position over the last `lookback_cycles`."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "model_type": "seasonal_average",
+                    "season_length": 7,
+                    "lookback_cycles": 4,
+                    "trim_outliers": True,
+                }
+            ]
+        }
+    )
+
     model_type: Literal["seasonal_average"] = "seasonal_average"
     season_length: int = Field(7, ge=2, le=365)
     lookback_cycles: int = Field(4, ge=2, le=12)
@@ -68,6 +104,19 @@ class SeasonalAverageConfig(ModelConfigBase):
 
 class TrendRegressionBaselineConfig(ModelConfigBase):
     """trend_regression_baseline: Ridge on a synthetic index/day-of-week/month design."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "model_type": "trend_regression_baseline",
+                    "alpha": 1.0,
+                    "include_dow": True,
+                    "include_month": False,
+                }
+            ]
+        }
+    )
 
     model_type: Literal["trend_regression_baseline"] = "trend_regression_baseline"
     alpha: float = Field(1.0, ge=0, le=1000)
@@ -78,6 +127,19 @@ class TrendRegressionBaselineConfig(ModelConfigBase):
 class RegressionConfig(ModelConfigBase):
     """regression: scikit-learn HistGradientBoostingRegressor on the feature frame."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "model_type": "regression",
+                    "max_iter": 300,
+                    "learning_rate": 0.05,
+                    "max_depth": 6,
+                }
+            ]
+        }
+    )
+
     model_type: Literal["regression"] = "regression"
     max_iter: int = Field(200, ge=10, le=1000)
     learning_rate: float = Field(0.05, ge=0.001, le=1)
@@ -87,6 +149,10 @@ class RegressionConfig(ModelConfigBase):
 
 class ProphetLikeConfig(ModelConfigBase):
     """prophet_like: median imputation + Ridge with an additive decomposition."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"model_type": "prophet_like", "alpha": 10.0}]}
+    )
 
     model_type: Literal["prophet_like"] = "prophet_like"
     alpha: float = Field(1.0, ge=0, le=10000)
@@ -105,17 +171,56 @@ class _BoostingConfig(ModelConfigBase):
 class LightGBMConfig(_BoostingConfig):
     """lightgbm: LGBMRegressor on the feature frame."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "model_type": "lightgbm",
+                    "n_estimators": 200,
+                    "max_depth": 6,
+                    "learning_rate": 0.05,
+                }
+            ]
+        }
+    )
+
     model_type: Literal["lightgbm"] = "lightgbm"
 
 
 class XGBoostConfig(_BoostingConfig):
     """xgboost: XGBRegressor on the feature frame (opt-in)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "model_type": "xgboost",
+                    "n_estimators": 300,
+                    "max_depth": 4,
+                    "learning_rate": 0.05,
+                }
+            ]
+        }
+    )
+
     model_type: Literal["xgboost"] = "xgboost"
 
 
 class RandomForestConfig(ModelConfigBase):
     """random_forest: scikit-learn RandomForestRegressor on the feature frame (opt-in)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "model_type": "random_forest",
+                    "n_estimators": 200,
+                    "max_depth": 12,
+                    "min_samples_leaf": 2,
+                }
+            ]
+        }
+    )
 
     model_type: Literal["random_forest"] = "random_forest"
     n_estimators: int = Field(100, ge=10, le=500)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request
+from pydantic import ConfigDict
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -17,11 +18,22 @@ router = APIRouter(tags=["health"])
 class HealthResponse(ApiModel):
     """Liveness: the process serves requests."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
     status: Literal["ok"] = "ok"
 
 
 class ReadinessResponse(ApiModel):
     """Readiness: whether the database answers."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"status": "ok", "database": "connected"},
+                {"status": "unhealthy", "database": "disconnected"},
+            ]
+        }
+    )
 
     status: Literal["ok", "degraded", "unhealthy"]
     database: Literal["connected", "disconnected"]

@@ -18,6 +18,31 @@ _METRICS_EXAMPLE = {
     "avg_unit_price": "3.845794392523364485981308411",
     "avg_basket_value": "17.63571428571428571428571429",
 }
+_DRILLDOWN_ITEM_EXAMPLE = {
+    "dimension_value": "S0001",
+    "dimension_id": 1,
+    "metrics": _METRICS_EXAMPLE,
+    "rank": 1,
+    "revenue_share_pct": "62.41",
+}
+_TIMESERIES_POINT_EXAMPLE = {
+    "period_start": "2025-05-26",
+    "period_end": "2025-06-01",
+    "total_revenue": "1234.50",
+    "total_units": 321,
+    "total_transactions": 70,
+    "avg_unit_price": "3.845794392523364485981308411",
+}
+_INVENTORY_ITEM_EXAMPLE = {
+    "store_id": 3,
+    "product_id": 17,
+    "date": "2025-06-30",
+    "on_hand_qty": 412,
+    "on_order_qty": 0,
+    "is_stockout": False,
+    "store_code": "S0003",
+    "sku": "SKU-10017",
+}
 
 
 class KPIMetrics(ApiModel):
@@ -63,6 +88,8 @@ class DrilldownItem(ApiModel):
     """One group: its key (an ISO date for `date`), its id (stores, products), metrics, rank
     by revenue and share of the revenue of all groups in percent (2 dp)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_DRILLDOWN_ITEM_EXAMPLE]})
+
     dimension_value: str
     dimension_id: int | None
     metrics: KPIMetrics
@@ -78,15 +105,7 @@ class DrilldownResponse(ApiModel):
             "examples": [
                 {
                     "dimension": "store",
-                    "items": [
-                        {
-                            "dimension_value": "S0001",
-                            "dimension_id": 1,
-                            "metrics": _METRICS_EXAMPLE,
-                            "rank": 1,
-                            "revenue_share_pct": "62.41",
-                        }
-                    ],
+                    "items": [_DRILLDOWN_ITEM_EXAMPLE],
                     "total_items": 2,
                     "start_date": "2025-06-01",
                     "end_date": "2025-06-30",
@@ -109,6 +128,8 @@ class DrilldownResponse(ApiModel):
 class TimeseriesPoint(ApiModel):
     """The totals of one period with sales; period_end is clipped to the range's end."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_TIMESERIES_POINT_EXAMPLE]})
+
     period_start: dt.date
     period_end: dt.date
     total_revenue: Decimal
@@ -130,16 +151,7 @@ class TimeseriesResponse(ApiModel):
                     "store_id": None,
                     "product_id": None,
                     "category": None,
-                    "points": [
-                        {
-                            "period_start": "2025-05-26",
-                            "period_end": "2025-06-01",
-                            "total_revenue": "1234.50",
-                            "total_units": 321,
-                            "total_transactions": 70,
-                            "avg_unit_price": "3.845794392523364485981308411",
-                        }
-                    ],
+                    "points": [_TIMESERIES_POINT_EXAMPLE],
                     "total_points": 1,
                 }
             ]
@@ -159,6 +171,8 @@ class TimeseriesResponse(ApiModel):
 class InventoryStatusItem(ApiModel):
     """The latest snapshot of one (store, product)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_INVENTORY_ITEM_EXAMPLE]})
+
     store_id: int
     product_id: int
     date: dt.date
@@ -177,18 +191,7 @@ class InventoryStatusResponse(ApiModel):
         json_schema_extra={
             "examples": [
                 {
-                    "items": [
-                        {
-                            "store_id": 3,
-                            "product_id": 17,
-                            "date": "2025-06-30",
-                            "on_hand_qty": 412,
-                            "on_order_qty": 0,
-                            "is_stockout": False,
-                            "store_code": "S0003",
-                            "sku": "SKU-10017",
-                        }
-                    ],
+                    "items": [_INVENTORY_ITEM_EXAMPLE],
                     "total": 1,
                 }
             ]

@@ -19,6 +19,12 @@ _CONFIG_EXAMPLE: Final[dict[str, Any]] = {
     "calendar_config": {},
     "exogenous_config": {"include_inventory": False},
 }
+_ROW_EXAMPLE: Final[dict[str, Any]] = {
+    "date": "2025-06-30",
+    "store_id": 1,
+    "product_id": 2,
+    "features": {"lag_1": 41.0, "rolling_mean_7": 38.4, "is_weekend": 0},
+}
 MAX_LOOKBACK_DAYS: Final[int] = 1095
 MAX_SAMPLE_ROWS: Final[int] = 100
 
@@ -75,6 +81,8 @@ class FeatureSetPreviewRequest(_SeriesAtCutoff):
 class FeatureRow(ApiModel):
     """One observed sales row's features (null where a value is not available)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_ROW_EXAMPLE]})
+
     date: date
     store_id: int
     product_id: int
@@ -88,14 +96,7 @@ class FeatureSetResponse(ApiModel):
         json_schema_extra={
             "examples": [
                 {
-                    "rows": [
-                        {
-                            "date": "2025-06-30",
-                            "store_id": 1,
-                            "product_id": 2,
-                            "features": {"lag_1": 41.0, "rolling_mean_7": 38.4, "is_weekend": 0},
-                        }
-                    ],
+                    "rows": [_ROW_EXAMPLE],
                     "feature_columns": ["lag_1", "rolling_mean_7", "is_weekend"],
                     "config_hash": "3f2a9c0d1e4b5a67",
                     "cutoff_date": "2025-06-30",

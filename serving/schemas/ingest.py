@@ -32,6 +32,14 @@ _RECORD_EXAMPLE: Final = {
     "unit_price": "4.99",
     "total_amount": "59.88",
 }
+_ROW_ERROR_EXAMPLE: Final = {
+    "row_index": 3,
+    "store_code": "S9999",
+    "sku": "SKU-10001",
+    "date": "2025-06-30",
+    "error_code": "UNKNOWN_STORE",
+    "error_message": "Store code 'S9999' not found",
+}
 
 
 class SalesRecordIn(StrictRequest):
@@ -64,6 +72,8 @@ class SalesIngestRequest(StrictRequest):
 class IngestRowError(ApiModel):
     """A record that was skipped: its 0-based position, its keys and why."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_ROW_ERROR_EXAMPLE]})
+
     row_index: int
     store_code: str
     sku: str
@@ -83,16 +93,7 @@ class SalesIngestResponse(ApiModel):
                     "processed_count": 998,
                     "rejected_count": 2,
                     "total_received": 1000,
-                    "errors": [
-                        {
-                            "row_index": 3,
-                            "store_code": "S9999",
-                            "sku": "SKU-10001",
-                            "date": "2025-06-30",
-                            "error_code": "UNKNOWN_STORE",
-                            "error_message": "Store code 'S9999' not found",
-                        }
-                    ],
+                    "errors": [_ROW_ERROR_EXAMPLE],
                     "duration_ms": 41.27,
                 }
             ]

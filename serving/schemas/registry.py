@@ -24,6 +24,8 @@ from serving.schemas.base import ApiModel, StrictRequest, page_example
 
 _RUN_ID: Final = "3f9c2a7be04d4f0c9a1d5e6b7c8d9e0f"
 _CONFIG_EXAMPLE: Final = {"model_type": "seasonal_naive", "season_length": 7}
+_VALUE_DIFF_EXAMPLE: Final = {"a": 7, "b": 14}
+_METRIC_DIFF_EXAMPLE: Final = {"a": 0.21, "b": 0.18, "diff": -0.03}
 _RUN_EXAMPLE: Final = {
     "run_id": _RUN_ID,
     "status": "success",
@@ -64,6 +66,12 @@ def _alias_name(name: str) -> str:
 
 class AgentContext(StrictRequest):
     """Which agent session created the run, if any."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"agent_id": "forecast-agent", "session_id": "sess-2025-07-01-0800"}]
+        }
+    )
 
     agent_id: str | None = None
     session_id: str | None = None
@@ -289,12 +297,16 @@ class AliasResponse(ApiModel):
 class ValueDiff(ApiModel):
     """A top-level model_config key whose values differ (null = missing on that side)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_VALUE_DIFF_EXAMPLE]})
+
     a: Any
     b: Any
 
 
 class MetricDiff(ApiModel):
     """One metric on both sides; diff = b - a when both are numbers."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_METRIC_DIFF_EXAMPLE]})
 
     a: float | None
     b: float | None
@@ -310,8 +322,8 @@ class RunComparisonResponse(ApiModel):
                 {
                     "run_a": _RUN_EXAMPLE,
                     "run_b": _RUN_EXAMPLE,
-                    "config_diff": {"season_length": {"a": 7, "b": 14}},
-                    "metrics_diff": {"wape": {"a": 0.21, "b": 0.18, "diff": -0.03}},
+                    "config_diff": {"season_length": _VALUE_DIFF_EXAMPLE},
+                    "metrics_diff": {"wape": _METRIC_DIFF_EXAMPLE},
                     "comparable": True,
                 }
             ]
