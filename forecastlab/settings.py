@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     forecast_random_seed: int = 42
     forecast_default_horizon: int = Field(default=14, ge=1)
     forecast_max_horizon: int = Field(default=90, ge=1)
+    # Nominal coverage of the split-conformal prediction intervals (a request may ask another).
+    forecast_interval_level: float = Field(default=0.8, ge=0.5, le=0.99)
     # DESIGN.md: lightgbm is a required dependency here, so it is on by default; the rest opt in.
     forecast_enable_lightgbm: bool = True
     forecast_enable_xgboost: bool = False

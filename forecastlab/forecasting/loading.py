@@ -18,6 +18,7 @@ from mlflow.exceptions import MlflowException
 from pydantic import ValidationError
 
 from forecastlab.forecasting.errors import ModelNotFoundError, PredictRequestError
+from forecastlab.intervals import RunCalibration, load_calibration
 from forecastlab.models import KNOWN_MODEL_TYPES, config_hash, parse_model_config
 from forecastlab.registry import REGISTERED_MODEL, SeriesForecaster, get_alias, get_run, load_model
 from forecastlab.registry.runs import MODEL_ARTIFACT_PATH
@@ -30,11 +31,13 @@ MODEL_CACHE_SIZE: Final = 16
 
 @dataclass(frozen=True)
 class LoadedModel:
-    """A run's fitted forecaster and the bundle metadata logged with it (spec §6.6)."""
+    """A run's fitted forecaster, the bundle metadata logged with it (spec §6.6) and the
+    calibration of its prediction intervals (None for runs logged without one)."""
 
     run_id: str
     forecaster: Any
     bundle: dict[str, Any]
+    calibration: RunCalibration | None = None
 
     @property
     def model_type(self) -> str:
@@ -110,4 +113,6 @@ def load_run_model(run_id: str) -> LoadedModel:
     except (MlflowException, OSError) as exc:
         raise ModelNotFoundError(f"the model artifact of run {run_id} cannot be read") from exc
     python_model = pyfunc.unwrap_python_model()
-    return LoadedModel(run_id, python_model.forecaster, python_model.bundle)
+    return LoadedModel(
+        run_id, python_model.forecaster, python_model.bundle, load_calibration(run_id)
+    )

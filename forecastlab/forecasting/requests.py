@@ -87,6 +87,8 @@ class PredictRequest(_SeriesRequest):
     horizon: int = Field(ge=1, le=MAX_HORIZON)
     run_id: str | None = None
     model_path: str | None = None
+    # Nominal coverage of the bounds; the settings' forecast_interval_level when omitted.
+    interval_level: float | None = Field(default=None, ge=0.5, le=0.99)
 
     @model_validator(mode="after")
     def _one_model(self) -> Self:
@@ -124,6 +126,10 @@ class PredictResponse(_Response):
     run_id: str | None = None
     model_path: str
     duration_ms: float
+    # The level the bounds were computed at (null when no step has bounds), and why bounds are
+    # missing or borrowed from a shorter lead time, if they are.
+    interval_level: float | None = None
+    interval_note: str | None = None
 
 
 class BacktestRequest(_SeriesRequest):

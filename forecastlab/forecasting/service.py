@@ -9,8 +9,9 @@ the Dagster jobs `POST /jobs` launches: both shells validate with the models of
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -43,9 +44,10 @@ from forecastlab.forecasting.requests import (
     TrainRequest,
     TrainResponse,
 )
+from forecastlab.intervals import Interval, RunCalibration, calibrate_by_backtest, log_calibration
 from forecastlab.models import FEATURE_AWARE_TYPES, Forecaster, config_hash, make_forecaster
 from forecastlab.registry import ModelRunSpec, log_model_run
-from forecastlab.registry.portfolio import forecast_with
+from forecastlab.registry.portfolio import Portfolio, forecast_with
 from forecastlab.settings import Settings, get_settings
 
 # Marks runs trained on demand (the endpoint or a train job) apart from the pipeline's models.
@@ -63,8 +65,26 @@ _LAST_OBSERVED_SQL = text(
 TrainedModel = Forecaster | FeatureAwareModel
 
 
+@dataclass(frozen=True)
+class SeriesForecast:
+    """A logged model's forecast of one series: what `predict` answers, what scenarios adjust."""
+
+    model: LoadedModel
+    store_id: int
+    product_id: int
+    forecaster: Any  # what answers this series: the run's model, or the portfolio's member
+    origin: date  # the day before the first forecast day
+    values: np.ndarray
+
+    @property
+    def dates(self) -> list[date]:
+        """The forecast days: origin + 1 … origin + horizon."""
+        return [self.origin + timedelta(days=step) for step in range(1, self.values.size + 1)]
+
+
 def train(engine: Engine, request: TrainRequest, settings: Settings | None = None) -> TrainResponse:
-    """Fit `request.config` on the grain's observed rows and log it as one MLflow run."""
+    """Fit `request.config` on the grain's observed rows and log it as one MLflow run, with
+    the interval calibration of a short backtest of the same configuration on those rows."""
     started = time.perf_counter()
     settings = settings or get_settings()
     forecaster = make_forecaster(request.config, settings)  # a disabled model names its flag
@@ -82,7 +102,18 @@ def train(engine: Engine, request: TrainRequest, settings: Settings | None = Non
             f"between {request.train_start_date} and {request.train_end_date}"
         )
     model = _fit(forecaster, series, request)
+    calibration = calibrate_by_backtest(
+        series,
+        request.config,
+        settings,
+        feature_frame_version=request.feature_frame_version,
+        feature_groups=None if request.feature_groups is None else tuple(request.feature_groups),
+    )
     record = log_model_run(_run_spec(model, series, request, settings.forecast_default_horizon))
+    series_key = (request.store_id, request.product_id)
+    log_calibration(
+        record.run_id, RunCalibration(settings.forecast_interval_level, {series_key: calibration})
+    )
     return TrainResponse(
         store_id=request.store_id,
         product_id=request.product_id,
@@ -101,33 +132,24 @@ def train(engine: Engine, request: TrainRequest, settings: Settings | None = Non
 def predict(
     engine: Engine, request: PredictRequest, settings: Settings | None = None
 ) -> PredictResponse:
-    """Forecast `horizon` days of one series with the model a run id or MLflow URI addresses.
-
-    Single-series models forecast the days after their training window. A portfolio or global
-    model forecasts the days after the series' last observed day in its training window, as
-    the batch forecasts do.
-    """
+    """Forecast `horizon` days of one series with the model a run id or MLflow URI addresses
+    (which days: see :func:`forecast_series`)."""
     started = time.perf_counter()
     settings = settings or get_settings()
-    if request.horizon > settings.forecast_max_horizon:
-        raise PredictRequestError(
-            f"horizon {request.horizon} exceeds forecast_max_horizon "
-            f"({settings.forecast_max_horizon})"
-        )
     run_id = resolve_run_id(request.run_id, request.model_path)
-    model = load_run_model(run_id)
-    values = _forecast(model, request.store_id, request.product_id, request.horizon)
-    origin = (
-        _last_observed_day(engine, request.store_id, request.product_id, model.data_window_end)
-        if model.serves_many
-        else model.data_window_end
+    forecast = forecast_series(
+        engine, run_id, request.horizon, request.store_id, request.product_id, settings
     )
+    model = forecast.model
+    interval = _interval(forecast, request.interval_level or settings.forecast_interval_level)
     return PredictResponse(
         store_id=request.store_id,
         product_id=request.product_id,
         forecasts=[
-            ForecastPoint(date=origin + timedelta(days=step), forecast=float(value))
-            for step, value in enumerate(values, start=1)
+            ForecastPoint(date=day, forecast=float(value), lower_bound=lower, upper_bound=upper)
+            for day, value, (lower, upper) in zip(
+                forecast.dates, forecast.values, interval.pairs(), strict=True
+            )
         ],
         model_type=model.model_type,
         config_hash=model.config_hash,
@@ -135,7 +157,40 @@ def predict(
         run_id=run_id,
         model_path=request.model_path or model_uri(run_id),
         duration_ms=_elapsed_ms(started),
+        interval_level=interval.level if interval.available else None,
+        interval_note=interval.note,
     )
+
+
+def forecast_series(
+    engine: Engine,
+    run_id: str,
+    horizon: int,
+    store_id: int | None = None,
+    product_id: int | None = None,
+    settings: Settings | None = None,
+) -> SeriesForecast:
+    """Forecast `horizon` days of one series with the model of a run.
+
+    A single-series model forecasts its own series, the days after its training window; ids
+    given must be its own (400). A portfolio or global model needs both ids (400) and forecasts
+    the days after the series' last observed day in its training window, as the batch
+    forecasts do.
+    """
+    settings = settings or get_settings()
+    if horizon > settings.forecast_max_horizon:
+        raise PredictRequestError(
+            f"horizon {horizon} exceeds forecast_max_horizon ({settings.forecast_max_horizon})"
+        )
+    model = load_run_model(run_id)
+    store_id, product_id = _series_of(model, store_id, product_id)
+    forecaster, values = _forecast(model, store_id, product_id, horizon)
+    origin = (
+        _last_observed_day(engine, store_id, product_id, model.data_window_end)
+        if model.serves_many
+        else model.data_window_end
+    )
+    return SeriesForecast(model, store_id, product_id, forecaster, origin, values)
 
 
 def backtest(
@@ -239,27 +294,61 @@ def _frame_version(model: TrainedModel) -> int | None:
 # --- prediction ------------------------------------------------------------------------------
 
 
-def _forecast(model: LoadedModel, store_id: int, product_id: int, horizon: int) -> np.ndarray:
-    """The model's forecast for the series; 400 for another grain, 404 for a series not held."""
-    if not model.serves_many:
-        _check_grain(model, store_id, product_id)
-        return forecast_with(model.forecaster, store_id, product_id, horizon)
+def _series_of(model: LoadedModel, store_id: int | None, product_id: int | None) -> tuple[int, int]:
+    """The series to forecast: the one asked for, which a single-series model must own (400)."""
+    if model.serves_many:
+        if store_id is None or product_id is None:
+            raise PredictRequestError(
+                f"{model.model_type} run {model.run_id} serves many series: give store_id and "
+                "product_id"
+            )
+        return store_id, product_id
+    trained_store, trained_product = model.grain
+    if trained_store is None or trained_product is None:
+        raise PredictRequestError(f"run {model.run_id} records no store_id/product_id")
+    asked = (
+        trained_store if store_id is None else store_id,
+        trained_product if product_id is None else product_id,
+    )
+    if asked != (trained_store, trained_product):
+        raise PredictRequestError(
+            f"run {model.run_id} was trained for store {trained_store} product "
+            f"{trained_product}, not store {asked[0]} product {asked[1]}"
+        )
+    return trained_store, trained_product
+
+
+def _forecast(
+    model: LoadedModel, store_id: int, product_id: int, horizon: int
+) -> tuple[Any, np.ndarray]:
+    """What answers the series and its forecast; 404 for a series a portfolio does not hold."""
     try:
-        return forecast_with(model.forecaster, store_id, product_id, horizon)
+        forecaster = (
+            model.forecaster.member_for(store_id, product_id)
+            if isinstance(model.forecaster, Portfolio)
+            else model.forecaster
+        )
+        return forecaster, forecast_with(forecaster, store_id, product_id, horizon)
     except KeyError as exc:  # Portfolio.member_for / a global model's tails: series not held
+        if not model.serves_many:
+            raise
         raise ModelNotFoundError(
             f"{model.model_type} run {model.run_id} has no model for store {store_id} "
             f"product {product_id}"
         ) from exc
 
 
-def _check_grain(model: LoadedModel, store_id: int, product_id: int) -> None:
-    trained_store, trained_product = model.grain
-    if (trained_store, trained_product) != (store_id, product_id):
-        raise PredictRequestError(
-            f"run {model.run_id} was trained for store {trained_store} product "
-            f"{trained_product}, not store {store_id} product {product_id}"
+def _interval(forecast: SeriesForecast, level: float) -> Interval:
+    """The forecast's bounds from its run's calibration (none, with a note, without one)."""
+    calibration = forecast.model.calibration
+    if calibration is None:
+        return Interval.unavailable(
+            forecast.values.size,
+            level,
+            f"no prediction intervals: run {forecast.model.run_id} carries no calibration "
+            "(logged before intervals existed, or not trained by the API or the pipeline)",
         )
+    return calibration.interval(forecast.store_id, forecast.product_id, forecast.values, level)
 
 
 def _last_observed_day(engine: Engine, store_id: int, product_id: int, window_end: date) -> date:

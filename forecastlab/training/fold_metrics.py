@@ -1,7 +1,8 @@
 """Per (series, model, fold) error sums: the unit every leaderboard and selection re-aggregates.
 
 Storing sums instead of per-fold ratios lets WAPE be pooled exactly over any set of series and
-folds (Σ|A-F| / Σ|A|), which a mean of per-fold WAPEs cannot do.
+folds (Σ|A-F| / Σ|A|), which a mean of per-fold WAPEs cannot do. Each row also keeps its
+points' absolute errors, sorted: the residuals the prediction intervals are calibrated on.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ SUM_COLUMNS = (
     "error_sum",
     "smape_sum",
 )
-FOLD_COLUMNS = ("store_id", "product_id", "model", "fold", "bucket", "cutoff", *SUM_COLUMNS)
+# abs_errors: the points' sorted |actual - forecast|, what the intervals are calibrated on.
+FOLD_COLUMNS = (
+    "store_id", "product_id", "model", "fold", "bucket", "cutoff", *SUM_COLUMNS, "abs_errors"
+)  # fmt: skip
 
 
 def split_unique_id(unique_id: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -66,11 +70,18 @@ def fold_sums(cv: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
                 "smape_sum": smape,
             }
         )
-        part = part[np.isfinite(forecast)]
-        grouped = part.groupby(["unique_id", "fold", "bucket"], sort=True).agg(
+        keys = ["unique_id", "fold", "bucket"]
+        # In group order (groupby sorts by the keys too), each group's errors ascending.
+        part = part[np.isfinite(forecast)].sort_values([*keys, "abs_error_sum"])
+        if part.empty:
+            continue
+        grouped = part.groupby(keys, sort=True).agg(
             cutoff=("cutoff", "first"), **{c: (c, "sum") for c in SUM_COLUMNS}
         )
         grouped = grouped.reset_index()
+        edges = np.cumsum(grouped["n_points"].to_numpy())[:-1]
+        errors = np.split(part["abs_error_sum"].to_numpy(), edges)
+        grouped["abs_errors"] = [values.tolist() for values in errors]
         grouped["model"] = model
         frames.append(grouped)
     if not frames:

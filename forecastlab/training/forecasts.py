@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from forecastlab.intervals import RunCalibration, load_calibration
 from forecastlab.registry import PRODUCTION_ALIAS, REGISTERED_MODEL, get_alias, load_model
+from forecastlab.settings import get_settings
 
 _ORIGINS_SQL = text(
     "select c.store_id, c.product_id, max(f.date) as origin_date "
     "from ml.champion c join marts.fct_sales_features f using (store_id, product_id) "
     "group by c.store_id, c.product_id order by c.store_id, c.product_id"
 )
-_COLUMNS = ("store_id", "product_id", "date", "step", "forecast", "model", "mlflow_run_id",
-            "model_version", "origin_date")  # fmt: skip
+_COLUMNS = ("store_id", "product_id", "date", "step", "forecast", "lower_bound", "upper_bound",
+            "interval_level", "model", "mlflow_run_id", "model_version", "origin_date")  # fmt: skip
 
 
-def batch_forecasts(engine: Engine, horizon: int, alias: str = PRODUCTION_ALIAS) -> pd.DataFrame:
-    """Forecast the next `horizon` days of every champion series and replace ml.forecasts."""
+def batch_forecasts(
+    engine: Engine, horizon: int, alias: str = PRODUCTION_ALIAS, level: float | None = None
+) -> pd.DataFrame:
+    """Forecast the next `horizon` days of every champion series and replace ml.forecasts.
+
+    Bounds come from the run's interval calibration at `level` (default: the settings'
+    `forecast_interval_level`); they are null for rows it cannot bound.
+    """
     target = get_alias(alias)
     model = load_model(f"models:/{REGISTERED_MODEL}@{alias}")
     with engine.connect() as conn:
@@ -28,8 +37,18 @@ def batch_forecasts(engine: Engine, horizon: int, alias: str = PRODUCTION_ALIAS)
     out = model.predict(requests).merge(origins, on=["store_id", "product_id"])
     out["date"] = pd.to_datetime(out["origin_date"]) + pd.to_timedelta(out["step"], unit="D")
     out["date"] = out["date"].dt.date
+    level = level or get_settings().forecast_interval_level
+    calibration = load_calibration(target.run_id) or RunCalibration(level=level)
+    lower, upper = calibration.bounds(
+        out["store_id"], out["product_id"], out["step"], out["forecast"], level
+    )
     out = out.assign(
-        model=target.model_type, mlflow_run_id=target.run_id, model_version=str(target.version)
+        lower_bound=lower,
+        upper_bound=upper,
+        interval_level=np.where(np.isfinite(lower), level, np.nan),
+        model=target.model_type,
+        mlflow_run_id=target.run_id,
+        model_version=str(target.version),
     )[list(_COLUMNS)]
     with engine.begin() as conn:
         conn.execute(text("delete from ml.forecasts"))
@@ -38,6 +57,7 @@ def batch_forecasts(engine: Engine, horizon: int, alias: str = PRODUCTION_ALIAS)
                 f"insert into ml.forecasts ({', '.join(_COLUMNS)}) "
                 f"values ({', '.join(':' + c for c in _COLUMNS)})"
             ),
-            out.to_dict("records"),
+            # NaN would be stored as a float NaN, not as "no bound".
+            out.astype(object).where(out.notna(), None).to_dict("records"),
         )
     return out

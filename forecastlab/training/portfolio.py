@@ -14,6 +14,7 @@ from forecastlab.features.frames import baseline_price
 from forecastlab.features.series import load_series
 from forecastlab.forecasting.feature_model import FeatureAwareModel
 from forecastlab.forecasting.requests import MAX_HORIZON
+from forecastlab.intervals import log_calibration
 from forecastlab.models import FEATURE_AWARE_TYPES, make_forecaster
 from forecastlab.models.global_model import GlobalForecaster, load_feature_panel
 from forecastlab.registry import (
@@ -26,7 +27,9 @@ from forecastlab.registry import (
     log_model_run,
     set_alias,
 )
+from forecastlab.settings import get_settings
 from forecastlab.training.backtests import target_panel
+from forecastlab.training.calibration import champion_calibration, model_calibration
 from forecastlab.training.config import TrainingConfig, global_model_name
 from forecastlab.training.selection import (
     PromotionEvidence,
@@ -159,7 +162,8 @@ def register_global_models(
     *,
     dagster_run_id: str | None = None,
 ) -> dict[str, RunRecord]:
-    """Log each global model as its own MLflow run with its backtest metrics and a plot."""
+    """Log each global model as its own MLflow run with its backtest metrics, a plot and its
+    interval calibration."""
     first, last = _data_window(engine)
     overall = board.set_index("model")
     records = {}
@@ -170,7 +174,7 @@ def register_global_models(
             if name in overall.index and pd.notna(overall.loc[name, m])
         }
         panel_forecast = model.predict_panel(config.horizon)
-        records[name] = log_model_run(
+        record = log_model_run(
             ModelRunSpec(
                 model_type=name,
                 model=model,
@@ -185,6 +189,9 @@ def register_global_models(
                 plot=history_and_forecast(engine, panel_forecast),
             )
         )
+        level = get_settings().forecast_interval_level
+        log_calibration(record.run_id, model_calibration(engine, name, level))
+        records[name] = record
     return records
 
 
@@ -211,7 +218,8 @@ def register_portfolio(
     *,
     dagster_run_id: str | None = None,
 ) -> RunRecord:
-    """Log the portfolio as one MLflow run and point the `challenger` alias at it."""
+    """Log the portfolio as one MLflow run with its champions' interval calibration, and point
+    the `challenger` alias at it."""
     first, last = _data_window(engine)
     metrics = {
         "holdout_wape": evidence.portfolio_wape,
@@ -242,6 +250,9 @@ def register_portfolio(
             ),
         )
     )
+    # Before the alias hands the run out, so every prediction through it has its bounds.
+    level = get_settings().forecast_interval_level
+    log_calibration(record.run_id, champion_calibration(engine, level))
     set_alias(CHALLENGER_ALIAS, record.run_id, description="newest trained portfolio")
     return record
 

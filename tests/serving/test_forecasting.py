@@ -115,6 +115,10 @@ def test_feature_aware_models_round_trip(client: TestClient, config: dict, versi
     prediction = _predict(client, horizon=14, run_id=trained["run_id"])
     assert len(prediction["forecasts"]) == 14
     assert all(value >= 0.0 for value in _values(prediction))  # D-11
+    assert prediction["interval_level"] == 0.8
+    assert all(
+        p["lower_bound"] <= p["forecast"] <= p["upper_bound"] for p in prediction["forecasts"]
+    )
     assert prediction["model_type"] == config["model_type"]
     assert prediction["config_hash"] == trained["config_hash"]
 
@@ -182,9 +186,10 @@ def test_predict_by_run_id_repeats_the_last_season(
         (TODAY + timedelta(days=step)).isoformat() for step in range(1, 11)
     ]
     assert all(
-        point["lower_bound"] is None and point["upper_bound"] is None
+        0.0 <= point["lower_bound"] <= point["forecast"] <= point["upper_bound"]
         for point in prediction["forecasts"]
     )
+    assert (prediction["interval_level"], prediction["interval_note"]) == (0.8, None)
     assert prediction["model_type"] == "seasonal_naive"
     assert prediction["config_hash"] == seasonal["config_hash"]
     assert prediction["horizon"] == 10
@@ -314,6 +319,9 @@ def test_horizon_over_the_settings_limit_is_400(
         ({"horizon": "7"}, "horizon"),
         ({"run_id": None}, ""),
         ({"product_id": 0}, "product_id"),
+        ({"interval_level": 0.49}, "interval_level"),
+        ({"interval_level": 1.0}, "interval_level"),
+        ({"interval_level": "0.8"}, "interval_level"),
         ({"extra": True}, "extra"),
     ],
 )
@@ -324,3 +332,109 @@ def test_predict_schema_violations_are_422(
     response = client.post("/forecasting/predict", json=body)
     problem = assert_problem(response, 422, "VALIDATION_ERROR")
     assert any(error["field"] == field for error in problem["errors"]), problem["errors"]
+
+
+# --- prediction intervals --------------------------------------------------------------------
+
+
+def _widths(prediction: dict) -> np.ndarray:
+    return np.array([p["upper_bound"] - p["forecast"] for p in prediction["forecasts"]])
+
+
+def test_bounds_are_the_conformal_quantile_of_the_training_backtest(
+    client: TestClient, seasonal: dict
+) -> None:
+    # The calibration backtest is /backtesting/run's: expanding, 5 folds, horizon 14.
+    split = {"strategy": "expanding", "n_splits": 5, "min_train_size": 30, "gap": 0, "horizon": 14}
+    body = {
+        "store_id": 1,
+        "product_id": 2,
+        "start_date": START.isoformat(),
+        "end_date": TODAY.isoformat(),
+        "config": {
+            "split_config": split,
+            "model_config_main": {"model_type": "seasonal_naive", "season_length": 7},
+            "include_baselines": False,
+        },
+    }
+    folds = client.post("/backtesting/run", json=body).json()["main_model_results"]["fold_results"]
+    assert len(folds) == 5
+    errors = np.abs([np.subtract(f["actuals"], f["predictions"]) for f in folds])  # (fold, step)
+    expected = [np.sort(errors[:, part].ravel())[28] for part in (slice(0, 7), slice(7, 14))]
+
+    prediction = _predict(client, horizon=14, run_id=seasonal["run_id"])
+    widths = _widths(prediction)
+    np.testing.assert_allclose(widths, np.repeat(expected, 7))  # ⌈36 x 0.8⌉ = 29th of 35
+    for point, width in zip(prediction["forecasts"], widths, strict=True):
+        assert point["lower_bound"] == pytest.approx(max(0.0, point["forecast"] - width))
+
+
+def test_interval_level_widens_the_bounds_and_too_high_a_level_has_none(
+    client: TestClient, seasonal: dict
+) -> None:
+    by_level = {
+        level: _predict(client, horizon=14, run_id=seasonal["run_id"], interval_level=level)
+        for level in (0.5, 0.8, 0.95)
+    }
+    assert [p["interval_level"] for p in by_level.values()] == [0.5, 0.8, 0.95]
+    assert (_widths(by_level[0.5]) <= _widths(by_level[0.8])).all()
+    assert (_widths(by_level[0.8]) <= _widths(by_level[0.95])).all()
+    assert _widths(by_level[0.5]).sum() < _widths(by_level[0.95]).sum()
+
+    too_high = _predict(client, horizon=3, run_id=seasonal["run_id"], interval_level=0.99)
+    assert all(p["lower_bound"] is None for p in too_high["forecasts"])
+    assert too_high["interval_level"] is None
+    assert "35 residuals at h_1_7, level 0.99 needs 99" in too_high["interval_note"]
+
+
+def test_the_settings_level_is_the_default(
+    client: TestClient, client_for, small_warehouse: Warehouse, seasonal: dict
+) -> None:
+    wide = client_for(small_warehouse.endpoints, forecast_interval_level=0.95)
+    body = {"store_id": 1, "product_id": 2, "horizon": 7, "run_id": seasonal["run_id"]}
+    prediction = wide.post("/forecasting/predict", json=body).json()
+    assert prediction["interval_level"] == 0.95
+    default = _predict(client, horizon=7, run_id=seasonal["run_id"], interval_level=0.95)
+    assert prediction["forecasts"] == default["forecasts"]
+
+
+def test_steps_past_the_calibrated_horizon_borrow_the_last_bucket(
+    client: TestClient, seasonal: dict
+) -> None:
+    prediction = _predict(client, horizon=20, run_id=seasonal["run_id"])
+    widths = _widths(prediction)
+    assert (widths[14:] == widths[13]).all()
+    assert prediction["interval_note"] == (
+        "steps 15-20 use the h_8_14 half-width (0 residuals at h_15_28, level 0.8 needs 4)"
+    )
+
+
+def test_a_window_too_short_to_calibrate_has_null_bounds_and_says_why(client: TestClient) -> None:
+    short = _train(client, train_start_date=(TODAY - timedelta(days=39)).isoformat())
+    prediction = _predict(client, horizon=5, run_id=short["run_id"])
+    assert all(
+        p["lower_bound"] is None and p["upper_bound"] is None for p in prediction["forecasts"]
+    )
+    assert prediction["interval_level"] is None
+    assert prediction["interval_note"].startswith("no prediction intervals: the training window")
+    assert "needs at least 44" in prediction["interval_note"]  # 30 train rows + 14 test rows
+
+
+def test_a_run_logged_without_a_calibration_has_null_bounds_and_says_why(
+    client: TestClient, observed: np.ndarray
+) -> None:
+    record = log_model_run(
+        ModelRunSpec(
+            model_type="naive",
+            model=NaiveForecaster().fit(observed),
+            model_config={"model_type": "naive"},
+            store_id=1,
+            product_id=2,
+            data_window_start=START,
+            data_window_end=TODAY,
+        )
+    )
+    prediction = _predict(client, horizon=3, run_id=record.run_id)
+    assert _values(prediction) == [observed[-1]] * 3
+    assert all(p["upper_bound"] is None for p in prediction["forecasts"])
+    assert "carries no calibration" in prediction["interval_note"]

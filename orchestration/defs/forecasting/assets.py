@@ -155,7 +155,8 @@ def production_model() -> dg.MaterializeResult:
 def batch_forecasts(
     warehouse: WarehouseResource, training: TrainingResource
 ) -> dg.MaterializeResult:
-    """The next horizon of every series from the production portfolio (ml.forecasts)."""
+    """The next horizon of every series from the production portfolio, with its conformal
+    bounds (ml.forecasts)."""
     out = forecasts.batch_forecasts(warehouse.engine(), training.config().horizon)
     return dg.MaterializeResult(
         metadata={
@@ -164,6 +165,8 @@ def batch_forecasts(
             "first_date": str(out["date"].min()),
             "last_date": str(out["date"].max()),
             "model_version": str(out["model_version"].iloc[0]),
+            "rows_with_bounds": int(out["lower_bound"].notna().sum()),
+            "interval_level": float(out["interval_level"].max()),
             "preview": markdown_table(out.head(10)),
         }
     )
