@@ -57,14 +57,16 @@ PREDICT_RESPONSE_EXAMPLE = {
     "store_id": 1,
     "product_id": 2,
     "forecasts": [
-        {"date": "2025-07-01", "forecast": 12.0, "lower_bound": None, "upper_bound": None},
-        {"date": "2025-07-02", "forecast": 9.0, "lower_bound": None, "upper_bound": None},
+        {"date": "2025-07-01", "forecast": 12.0, "lower_bound": 7.0, "upper_bound": 17.0},
+        {"date": "2025-07-02", "forecast": 9.0, "lower_bound": 4.0, "upper_bound": 14.0},
     ],
     "model_type": "seasonal_naive",
     "config_hash": "9f2c4be01d7a3e55",
     "horizon": 2,
     "run_id": _RUN_ID,
     "model_path": f"runs:/{_RUN_ID}/model",
+    "interval_level": 0.8,
+    "interval_note": None,
     "duration_ms": 3.1,
 }
 
@@ -88,6 +90,7 @@ class PredictRequest(requests.PredictRequest):
 
 
 class PredictResponse(requests.PredictResponse):
-    """One forecast per day from the day after the model's origin; bounds are null."""
+    """One forecast per day from the day after the model's origin, with conformal bounds at
+    `interval_level` (null bounds and an `interval_note` when the run has no calibration)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [PREDICT_RESPONSE_EXAMPLE]})
