@@ -16,12 +16,14 @@ from serving.routers import (
     analytics,
     backtesting,
     dimensions,
+    explain,
     featuresets,
     forecasting,
     health,
     ingest,
     jobs,
     registry,
+    scenarios,
 )
 
 ROUTERS = (
@@ -34,6 +36,8 @@ ROUTERS = (
     backtesting.router,
     registry.router,
     jobs.router,
+    explain.router,
+    scenarios.router,
 )
 
 DESCRIPTION = """

@@ -42,6 +42,15 @@ CONTRACT = {
     ("get", "/jobs"),
     ("get", "/jobs/{job_id}"),
     ("delete", "/jobs/{job_id}"),
+    ("post", "/explain/forecast"),
+    ("get", "/explain/runs/{run_id}"),
+    ("get", "/explain/jobs/{job_id}"),
+    ("post", "/scenarios/simulate"),
+    ("post", "/scenarios"),
+    ("get", "/scenarios"),
+    ("get", "/scenarios/{scenario_id}"),
+    ("post", "/scenarios/compare"),
+    ("delete", "/scenarios/{scenario_id}"),
 }
 
 
