@@ -13,8 +13,10 @@ from serving.errors import install_error_handlers
 from serving.openapi import install_openapi
 from serving.request_id import RequestIdMiddleware
 from serving.routers import (
+    agents,
     analytics,
     backtesting,
+    config,
     dimensions,
     explain,
     featuresets,
@@ -22,6 +24,7 @@ from serving.routers import (
     health,
     ingest,
     jobs,
+    rag,
     registry,
     scenarios,
 )
@@ -36,8 +39,11 @@ ROUTERS = (
     backtesting.router,
     registry.router,
     jobs.router,
+    rag.router,
+    config.router,
     explain.router,
     scenarios.router,
+    agents.router,
 )
 
 DESCRIPTION = """

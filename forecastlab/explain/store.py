@@ -16,10 +16,10 @@ MAX_SUMMARY: Final = 2000
 _INSERT = text(
     "insert into app.forecast_explanation "
     "(explanation_id, run_id, job_id, store_id, product_id, model_type, method, as_of_date, "
-    "forecast_value, confidence, drivers, reason_codes, caveats, agent_summary, created_at, "
-    "updated_at) "
+    "forecast_date, forecast_value, confidence, drivers, reason_codes, caveats, agent_summary, "
+    "created_at, updated_at) "
     "values (:explanation_id, :run_id, :job_id, :store_id, :product_id, :model_type, :method, "
-    ":as_of_date, :forecast_value, :confidence, cast(:drivers as jsonb), "
+    ":as_of_date, :forecast_date, :forecast_value, :confidence, cast(:drivers as jsonb), "
     "cast(:reason_codes as jsonb), cast(:caveats as jsonb), :agent_summary, :generated_at, "
     ":generated_at)"
 )

@@ -42,6 +42,15 @@ CONTRACT = {
     ("get", "/jobs"),
     ("get", "/jobs/{job_id}"),
     ("delete", "/jobs/{job_id}"),
+    ("post", "/rag/index"),
+    ("post", "/rag/index/project-docs"),
+    ("post", "/rag/retrieve"),
+    ("get", "/rag/sources"),
+    ("delete", "/rag/sources/{source_id}"),
+    ("get", "/config/ai"),
+    ("patch", "/config/ai"),
+    ("get", "/config/providers/health"),
+    ("get", "/config/ollama/models"),
     ("post", "/explain/forecast"),
     ("get", "/explain/runs/{run_id}"),
     ("get", "/explain/jobs/{job_id}"),
@@ -51,6 +60,11 @@ CONTRACT = {
     ("get", "/scenarios/{scenario_id}"),
     ("post", "/scenarios/compare"),
     ("delete", "/scenarios/{scenario_id}"),
+    ("post", "/agents/sessions"),
+    ("get", "/agents/sessions/{session_id}"),
+    ("post", "/agents/sessions/{session_id}/chat"),
+    ("post", "/agents/sessions/{session_id}/approve"),
+    ("delete", "/agents/sessions/{session_id}"),
 }
 
 

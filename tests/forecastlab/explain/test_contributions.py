@@ -154,7 +154,8 @@ def test_contribution_rows_are_persisted_per_day(
     with small_warehouse.engine.connect() as conn:
         rows = conn.execute(
             text(
-                "select explanation_id, run_id, method, model_type, forecast_value, drivers "
+                "select explanation_id, run_id, method, model_type, forecast_value, drivers, "
+                "forecast_date "
                 "from app.forecast_explanation where explanation_id = any(:ids)"
             ),
             {"ids": ids},
@@ -165,7 +166,9 @@ def test_contribution_rows_are_persisted_per_day(
         row = by_id[explanation.explanation_id]
         assert (row.run_id, row.method, row.model_type) == (runs["lightgbm"], "shap", "lightgbm")
         assert row.forecast_value == explanation.forecast_value
+        assert row.forecast_date == explanation.forecast_date  # one row per explained day
         assert len(row.drivers) == len(explanation.drivers)
+    assert len({by_id[i].forecast_date for i in ids}) == len(ids)
 
 
 def test_later_days_lean_on_unknown_lags_and_say_so(
