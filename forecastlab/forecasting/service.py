@@ -141,7 +141,9 @@ def predict(
         engine, run_id, request.horizon, request.store_id, request.product_id, settings
     )
     model = forecast.model
-    interval = _interval(forecast, request.interval_level or settings.forecast_interval_level)
+    interval = forecast_interval(
+        forecast, request.interval_level or settings.forecast_interval_level
+    )
     return PredictResponse(
         store_id=request.store_id,
         product_id=request.product_id,
@@ -338,17 +340,21 @@ def _forecast(
         ) from exc
 
 
-def _interval(forecast: SeriesForecast, level: float) -> Interval:
-    """The forecast's bounds from its run's calibration (none, with a note, without one)."""
+def forecast_interval(
+    forecast: SeriesForecast, level: float, values: np.ndarray | None = None
+) -> Interval:
+    """Bounds from the run's calibration (none, with a note, without one) around the forecast,
+    or around other `values` of the same series and days (a scenario's re-forecast)."""
+    centre = forecast.values if values is None else values
     calibration = forecast.model.calibration
     if calibration is None:
         return Interval.unavailable(
-            forecast.values.size,
+            centre.size,
             level,
             f"no prediction intervals: run {forecast.model.run_id} carries no calibration "
             "(logged before intervals existed, or not trained by the API or the pipeline)",
         )
-    return calibration.interval(forecast.store_id, forecast.product_id, forecast.values, level)
+    return calibration.interval(forecast.store_id, forecast.product_id, centre, level)
 
 
 def _last_observed_day(engine: Engine, store_id: int, product_id: int, window_end: date) -> date:

@@ -15,6 +15,8 @@ from typing import Any, Final, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from forecastlab.intervals import Interval
+
 Method = Literal["heuristic", "model_exogenous"]
 CoverageVerdict = Literal["covered", "at_risk", "stockout", "unknown"]
 
@@ -45,6 +47,8 @@ COMPARISON_EXAMPLE: Final = {
             "scenario": 16.0,
             "delta": 6.0,
             "applied_factor": 1.6,
+            "lower_bound": 9.6,
+            "upper_bound": 22.4,
         },
         {
             "date": "2025-07-02",
@@ -52,6 +56,8 @@ COMPARISON_EXAMPLE: Final = {
             "scenario": 19.2,
             "delta": 7.2,
             "applied_factor": 1.6,
+            "lower_bound": 11.2,
+            "upper_bound": 27.2,
         },
     ],
     "baseline_total_units": 22.0,
@@ -65,6 +71,8 @@ COMPARISON_EXAMPLE: Final = {
     "coverage_verdict": "at_risk",
     "method": "heuristic",
     "disclaimer": DISCLAIMERS["heuristic"],
+    "interval_level": 0.8,
+    "interval_note": None,
     "generated_at": "2025-07-01T08:00:00+00:00",
 }
 
@@ -84,6 +92,12 @@ class ScenarioPoint(BaseModel):
     scenario: Number
     delta: Number = Field(description="scenario - baseline")
     applied_factor: Number = Field(description="scenario / baseline (1.0 = no change)")
+    lower_bound: Number = Field(
+        default=None, description="Lower bound of the scenario's prediction interval."
+    )
+    upper_bound: Number = Field(
+        default=None, description="Upper bound of the scenario's prediction interval."
+    )
 
 
 class ScenarioComparison(BaseModel):
@@ -114,6 +128,12 @@ class ScenarioComparison(BaseModel):
     )
     method: Method
     disclaimer: str
+    interval_level: Number = Field(
+        default=None, description="Level of the points' bounds (null when none has bounds)."
+    )
+    interval_note: str | None = Field(
+        default=None, description="Why some or all bounds are missing or borrowed."
+    )
     generated_at: datetime
 
     @field_serializer("generated_at", when_used="json")
@@ -152,8 +172,10 @@ def build_comparison(
     method: Method,
     unit_price: Decimal,
     on_hand_units: int | None,
+    interval: Interval,
 ) -> ScenarioComparison:
-    """Per-day points, totals, revenue at `unit_price` and the coverage verdict."""
+    """Per-day points with the scenario's bounds, totals, revenue at `unit_price` and the
+    coverage verdict."""
     baseline_total, scenario_total = float(baseline.sum()), float(scenario.sum())
     units_delta = scenario_total - baseline_total
     price = float(unit_price)
@@ -170,8 +192,12 @@ def build_comparison(
                 scenario=float(value),
                 delta=float(value - base),
                 applied_factor=float(factor),
+                lower_bound=lower,
+                upper_bound=upper,
             )
-            for day, base, value, factor in zip(days, baseline, scenario, factors, strict=True)
+            for day, base, value, factor, (lower, upper) in zip(
+                days, baseline, scenario, factors, interval.pairs(), strict=True
+            )
         ],
         baseline_total_units=baseline_total,
         scenario_total_units=scenario_total,
@@ -184,5 +210,7 @@ def build_comparison(
         coverage_verdict=coverage_verdict(scenario_total, on_hand_units),
         method=method,
         disclaimer=DISCLAIMERS[method],
+        interval_level=interval.level if interval.available else None,
+        interval_note=interval.note,
         generated_at=datetime.now(UTC),
     )

@@ -15,12 +15,13 @@ from typing import Final
 import numpy as np
 from sqlalchemy import Engine, text
 
-from forecastlab.forecasting.service import forecast_series
+from forecastlab.forecasting.service import forecast_interval, forecast_series
+from forecastlab.intervals import Interval
 from forecastlab.scenarios.comparison import ScenarioComparison, build_comparison
 from forecastlab.scenarios.exogenous import ratio_factors, reforecast, reforecastable
 from forecastlab.scenarios.heuristic import apply_factors, daily_factors
 from forecastlab.scenarios.requests import SimulationRequest
-from forecastlab.settings import Settings
+from forecastlab.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,9 @@ _LATEST_PRICE_SQL = text(
 def simulate(
     engine: Engine, request: SimulationRequest, settings: Settings | None = None
 ) -> ScenarioComparison:
-    """Baseline vs scenario of one series over `request.horizon` days."""
+    """Baseline vs scenario of one series over `request.horizon` days, the scenario with the
+    baseline run's prediction interval."""
+    settings = settings or get_settings()
     forecast = forecast_series(
         engine, request.run_id, request.horizon, request.store_id, request.product_id, settings
     )
@@ -45,14 +48,18 @@ def simulate(
     inventory = assumptions.inventory
     # D-11: a feature-aware baseline is floored at 0 like every forecast a scenario adjusts.
     baseline = np.maximum(forecast.values, 0.0)
+    level = settings.forecast_interval_level
     if reforecastable(forecast.forecaster):
         method = "model_exogenous"
         scenario = reforecast(forecast.forecaster, request.horizon, assumptions)
         factors = ratio_factors(baseline, scenario)
+        # the same model with other inputs: its residuals, around the re-forecast
+        interval = forecast_interval(forecast, level, scenario)
     else:
         method = "heuristic"
         factors = daily_factors(forecast.dates, assumptions)
         scenario = apply_factors(baseline, factors)
+        interval = _scaled(forecast_interval(forecast, level), factors)
     return build_comparison(
         store_id=forecast.store_id,
         product_id=forecast.product_id,
@@ -64,6 +71,18 @@ def simulate(
         method=method,
         unit_price=_revenue_price(engine, forecast.store_id, forecast.product_id, forecast.origin),
         on_hand_units=None if inventory is None else inventory.on_hand_units,
+        interval=interval,
+    )
+
+
+def _scaled(interval: Interval, factors: np.ndarray) -> Interval:
+    """The baseline's bounds under the heuristic's factors: a factor scales the whole
+    predictive distribution of the day, so it scales both bounds."""
+    return Interval(
+        level=interval.level,
+        lower=interval.lower * factors,
+        upper=interval.upper * factors,
+        note=interval.note,
     )
 
 

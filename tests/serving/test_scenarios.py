@@ -54,6 +54,8 @@ COMPARISON_KEYS = {
     "coverage_verdict",
     "method",
     "disclaimer",
+    "interval_level",  # additive: the scenario's prediction interval (issue 5)
+    "interval_note",
     "generated_at",
 }
 PLAN_KEYS = {
@@ -148,6 +150,11 @@ def test_simulate_a_promotion_on_a_baseline_run(client: TestClient, seasonal: st
     assert comparison["scenario_revenue"] == pytest.approx(revenue)
     assert comparison["coverage_verdict"] in {"covered", "at_risk", "stockout"}
     assert comparison["generated_at"].endswith("+00:00")
+    assert comparison["interval_level"] == 0.8
+    assert all(
+        point["lower_bound"] <= point["scenario"] <= point["upper_bound"]
+        for point in comparison["points"]
+    )
 
     predicted = client.post(
         "/forecasting/predict",

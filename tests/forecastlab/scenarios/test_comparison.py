@@ -9,6 +9,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
+from forecastlab.intervals import Interval
 from forecastlab.scenarios.comparison import (
     DISCLAIMERS,
     ScenarioComparison,
@@ -31,6 +32,7 @@ def _build(baseline: list[float], scenario: list[float], **overrides: object) ->
         "method": "heuristic",
         "unit_price": Decimal("2.50"),
         "on_hand_units": 20,
+        "interval": Interval.unavailable(3, 0.8, "no calibration"),
         **overrides,
     }
     return build_comparison(**values)  # type: ignore[arg-type]

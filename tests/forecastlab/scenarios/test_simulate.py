@@ -15,7 +15,7 @@ from forecastlab.features.frames import baseline_price
 from forecastlab.features.series import load_series
 from forecastlab.forecasting import service
 from forecastlab.forecasting.feature_model import FeatureAwareModel
-from forecastlab.forecasting.requests import PredictRequest, TrainResponse
+from forecastlab.forecasting.requests import ForecastPoint, PredictRequest, TrainResponse
 from forecastlab.models import NaiveForecaster, RegressionConfig, make_forecaster
 from forecastlab.registry import (
     PORTFOLIO_MODEL_TYPE,
@@ -36,14 +36,20 @@ def _request(run_id: str, horizon: int = 14, **fields: object) -> SimulationRequ
     return SimulationRequest.model_validate({"run_id": run_id, "horizon": horizon, **fields})
 
 
-def _predicted(warehouse: Warehouse, run_id: str, horizon: int = 14, **grain: int) -> list[float]:
+def _predicted_points(
+    warehouse: Warehouse, run_id: str, horizon: int = 14, **grain: int
+) -> list[ForecastPoint]:
     request = PredictRequest(
         store_id=grain.get("store_id", 1),
         product_id=grain.get("product_id", 2),
         horizon=horizon,
         run_id=run_id,
     )
-    return [point.forecast for point in service.predict(warehouse.engine, request).forecasts]
+    return service.predict(warehouse.engine, request).forecasts
+
+
+def _predicted(warehouse: Warehouse, run_id: str, horizon: int = 14, **grain: int) -> list[float]:
+    return [point.forecast for point in _predicted_points(warehouse, run_id, horizon, **grain)]
 
 
 def _latest_price(warehouse: Warehouse, store_id: int, product_id: int, day: date) -> Decimal:
@@ -117,6 +123,14 @@ def test_heuristic_on_the_predicted_baseline(
     assert comparison.baseline_total_units == pytest.approx(sum(baseline))
     assert comparison.coverage_verdict == "covered"
 
+    # the scenario's bounds are the baseline run's conformal bounds scaled by the day's factor
+    predicted = _predicted_points(small_warehouse, seasonal.run_id, 7)
+    assert comparison.interval_level == 0.8
+    for point, base, factor in zip(points, predicted, factors, strict=True):
+        assert point.lower_bound == pytest.approx(base.lower_bound * factor)
+        assert point.upper_bound == pytest.approx(base.upper_bound * factor)
+        assert point.lower_bound <= point.scenario <= point.upper_bound
+
     price_used = _latest_price(small_warehouse, 1, 2, TODAY)
     assert comparison.unit_price_used == price_used
     assert comparison.scenario_revenue == pytest.approx(
@@ -161,6 +175,14 @@ def test_a_regression_baseline_is_reforecast(
         assert point.applied_factor == pytest.approx(expected)
     # days outside the assumption windows get the baseline's own inputs
     assert all(p.scenario == p.baseline for p in comparison.points[7:])
+
+    # a re-forecast keeps the model's residual widths, centred on the new values
+    predicted = _predicted_points(small_warehouse, regression.run_id)
+    for point, base in zip(comparison.points, predicted, strict=True):
+        if point.lower_bound is not None and point.lower_bound > 0 and base.lower_bound > 0:
+            width = base.upper_bound - base.forecast
+            assert point.upper_bound == pytest.approx(point.scenario + width)
+            assert point.lower_bound == pytest.approx(point.scenario - width)
 
     plain = simulate(small_warehouse.engine, _request(regression.run_id))
     assert all(p.scenario == p.baseline and p.applied_factor == 1.0 for p in plain.points)
