@@ -8,6 +8,7 @@ MLflow is the session's tracking store (exported through the environment by `end
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +16,9 @@ from fastapi.testclient import TestClient
 from forecastlab.db.endpoints import Endpoints
 from forecastlab.settings import Settings
 from serving.main import create_app
-from tests.dbt.conftest import Warehouse
+from tests.dbt.conftest import TODAY, Warehouse
+
+START = TODAY - timedelta(days=119)  # the small warehouse's first day
 
 
 def settings_for(app_db: Endpoints, session: Endpoints, **overrides: object) -> Settings:
@@ -69,3 +72,23 @@ def assert_problem(response: object, status: int, code: str) -> dict:
     assert body["instance"] == f"/requests/{body['request_id']}"
     assert None not in body.values()
     return body
+
+
+def train_body(store_id: int = 1, product_id: int = 2, **fields: object) -> dict:
+    """A `POST /forecasting/train` body over the small warehouse's whole window
+    (seasonal_naive(7) unless `config` says otherwise)."""
+    return {
+        "store_id": store_id,
+        "product_id": product_id,
+        "train_start_date": START.isoformat(),
+        "train_end_date": TODAY.isoformat(),
+        "config": {"model_type": "seasonal_naive", "season_length": 7},
+        **fields,
+    }
+
+
+def train(client: TestClient, **fields: object) -> dict:
+    """Train through the API (200 asserted); the response body."""
+    response = client.post("/forecasting/train", json=train_body(**fields))
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -18,9 +18,8 @@ from forecastlab.explain.history import load_history
 from forecastlab.models.global_model import GlobalForecaster, load_feature_panel
 from forecastlab.registry import ModelRunSpec, create_run, log_model_run
 from tests.dbt.conftest import TODAY, Warehouse
-from tests.serving.conftest import assert_problem
+from tests.serving.conftest import START, assert_problem, train
 
-START = TODAY - timedelta(days=119)  # the small warehouse's first day
 EXPLANATION_KEYS = {
     "explanation_id",
     "store_id",
@@ -51,19 +50,6 @@ def _forecast_body(**fields: object) -> dict[str, Any]:
     }
 
 
-def _train(client: TestClient, config: dict[str, Any]) -> str:
-    body = {
-        "store_id": 1,
-        "product_id": 2,
-        "train_start_date": START.isoformat(),
-        "train_end_date": TODAY.isoformat(),
-        "config": config,
-    }
-    response = client.post("/forecasting/train", json=body)
-    assert response.status_code == 200, response.text
-    return response.json()["run_id"]
-
-
 def _stored_run_ids(warehouse: Warehouse, explanation_id: str) -> tuple[str | None, str]:
     with warehouse.engine.connect() as conn:
         row = conn.execute(
@@ -75,12 +61,12 @@ def _stored_run_ids(warehouse: Warehouse, explanation_id: str) -> tuple[str | No
 
 @pytest.fixture(scope="module")
 def tree_run(client: TestClient) -> str:
-    return _train(client, {"model_type": "lightgbm", "n_estimators": 20})
+    return train(client, config={"model_type": "lightgbm", "n_estimators": 20})["run_id"]
 
 
 @pytest.fixture(scope="module")
 def seasonal_run(client: TestClient) -> str:
-    return _train(client, {"model_type": "seasonal_naive", "season_length": 14})
+    return train(client, config={"model_type": "seasonal_naive", "season_length": 14})["run_id"]
 
 
 # --- POST /explain/forecast --------------------------------------------------------------------

@@ -21,27 +21,9 @@ from forecastlab.registry import (
     set_alias,
 )
 from tests.dbt.conftest import TODAY, Warehouse
-from tests.serving.conftest import assert_problem
+from tests.serving.conftest import START, assert_problem, train, train_body
 
-START = TODAY - timedelta(days=119)  # the small warehouse's first day
 ALIAS = "fc-api-predict"
-
-
-def _train_body(store_id: int = 1, product_id: int = 2, **fields: object) -> dict:
-    return {
-        "store_id": store_id,
-        "product_id": product_id,
-        "train_start_date": START.isoformat(),
-        "train_end_date": TODAY.isoformat(),
-        "config": {"model_type": "seasonal_naive", "season_length": 7},
-        **fields,
-    }
-
-
-def _train(client: TestClient, **fields: object) -> dict:
-    response = client.post("/forecasting/train", json=_train_body(**fields))
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def _predict(client: TestClient, horizon: int = 7, **address: object) -> dict:
@@ -58,7 +40,7 @@ def _values(prediction: dict) -> list[float]:
 @pytest.fixture(scope="module")
 def seasonal(client: TestClient) -> dict:
     """A seasonal_naive model of store 1 / product 2, trained through the API."""
-    return _train(client)
+    return train(client)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +82,7 @@ def test_train_returns_the_mlflow_run(seasonal: dict, observed: np.ndarray) -> N
     ],
 )
 def test_feature_aware_models_round_trip(client: TestClient, config: dict, version: dict) -> None:
-    trained = _train(client, config=config, **version)
+    trained = train(client, config=config, **version)
     assert trained["feature_frame_version"] == version.get("feature_frame_version", 1)
     assert get_run(trained["run_id"]).feature_frame_version == trained["feature_frame_version"]
     run = client.get(f"/registry/runs/{trained['run_id']}").json()
@@ -124,19 +106,19 @@ def test_feature_aware_models_round_trip(client: TestClient, config: dict, versi
 
 
 def test_a_disabled_model_names_its_flag(client: TestClient) -> None:
-    response = client.post("/forecasting/train", json=_train_body(config={"model_type": "xgboost"}))
+    response = client.post("/forecasting/train", json=train_body(config={"model_type": "xgboost"}))
     body = assert_problem(response, 400, "BAD_REQUEST")
     assert "forecast_enable_xgboost" in body["detail"]
 
 
 def test_no_rows_in_the_window_is_400(client: TestClient) -> None:
-    body = _train_body(train_start_date="2020-01-01", train_end_date="2020-02-01")
+    body = train_body(train_start_date="2020-01-01", train_end_date="2020-02-01")
     detail = assert_problem(client.post("/forecasting/train", json=body), 400, "BAD_REQUEST")
     assert detail["detail"].startswith("No training data found")
 
 
 def test_too_few_rows_for_the_model_is_400(client: TestClient) -> None:
-    body = _train_body(
+    body = train_body(
         train_start_date=(TODAY - timedelta(days=9)).isoformat(),
         config={"model_type": "seasonal_naive", "season_length": 30},
     )
@@ -145,7 +127,7 @@ def test_too_few_rows_for_the_model_is_400(client: TestClient) -> None:
 
 
 def test_feature_groups_without_a_builder_are_400(client: TestClient) -> None:
-    body = _train_body(
+    body = train_body(
         config={"model_type": "regression"},
         feature_frame_version=2,
         feature_groups=["target_history", "inventory"],
@@ -169,7 +151,7 @@ def test_feature_groups_without_a_builder_are_400(client: TestClient) -> None:
     ],
 )
 def test_train_schema_violations_are_422(client: TestClient, fields: dict, field: str) -> None:
-    response = client.post("/forecasting/train", json=_train_body(**fields))
+    response = client.post("/forecasting/train", json=train_body(**fields))
     body = assert_problem(response, 422, "VALIDATION_ERROR")
     assert any(error["field"] == field for error in body["errors"]), body["errors"]
 
@@ -207,7 +189,7 @@ def test_predict_by_runs_uri_equals_by_run_id(client: TestClient, seasonal: dict
 
 
 def test_predict_by_alias_follows_the_alias(client: TestClient, seasonal: dict) -> None:
-    naive = _train(client, config={"model_type": "naive"})
+    naive = train(client, config={"model_type": "naive"})
     uri = f"models:/forecastlab-demand@{ALIAS}"
 
     set_alias(ALIAS, seasonal["run_id"])
@@ -410,7 +392,7 @@ def test_steps_past_the_calibrated_horizon_borrow_the_last_bucket(
 
 
 def test_a_window_too_short_to_calibrate_has_null_bounds_and_says_why(client: TestClient) -> None:
-    short = _train(client, train_start_date=(TODAY - timedelta(days=39)).isoformat())
+    short = train(client, train_start_date=(TODAY - timedelta(days=39)).isoformat())
     prediction = _predict(client, horizon=5, run_id=short["run_id"])
     assert all(
         p["lower_bound"] is None and p["upper_bound"] is None for p in prediction["forecasts"]

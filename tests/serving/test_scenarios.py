@@ -27,9 +27,8 @@ from forecastlab.registry import (
     log_model_run,
 )
 from tests.dbt.conftest import TODAY, Warehouse
-from tests.serving.conftest import assert_problem
+from tests.serving.conftest import START, assert_problem, train
 
-START = TODAY - timedelta(days=119)  # the small warehouse's first day
 DAY = [(TODAY + timedelta(days=step)).isoformat() for step in range(1, 15)]
 TWO_WEEKS = {"start_date": DAY[0], "end_date": DAY[13]}
 PROMOTION = {
@@ -79,23 +78,10 @@ PLAN_KEYS = {
 }
 
 
-def _train(client: TestClient, config: dict) -> str:
-    body = {
-        "store_id": 1,
-        "product_id": 2,
-        "train_start_date": START.isoformat(),
-        "train_end_date": TODAY.isoformat(),
-        "config": config,
-    }
-    response = client.post("/forecasting/train", json=body)
-    assert response.status_code == 200, response.text
-    return response.json()["run_id"]
-
-
 @pytest.fixture(scope="module")
 def seasonal(client: TestClient) -> str:
     """A seasonal_naive run of store 1 / product 2, trained through the API."""
-    return _train(client, {"model_type": "seasonal_naive", "season_length": 7})
+    return train(client, config={"model_type": "seasonal_naive", "season_length": 7})["run_id"]
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +152,7 @@ def test_simulate_a_promotion_on_a_baseline_run(client: TestClient, seasonal: st
 
 
 def test_simulate_re_forecasts_a_regression_run(client: TestClient) -> None:
-    run_id = _train(client, {"model_type": "regression", "max_iter": 50})
+    run_id = train(client, config={"model_type": "regression", "max_iter": 50})["run_id"]
     comparison = _simulate(client, run_id, assumptions=PROMOTION)
     assert comparison["method"] == "model_exogenous"
     assert "feature-driven model" in comparison["disclaimer"]
@@ -312,7 +298,7 @@ def test_a_saved_plan_reads_back_identically(client: TestClient, seasonal: str) 
 
 
 def test_a_plan_outlives_its_baseline_model(client: TestClient) -> None:
-    run_id = _train(client, {"model_type": "naive"})
+    run_id = train(client, config={"model_type": "naive"})["run_id"]
     plan = _save(client, run_id, horizon=3, assumptions={"lifecycle": {"stage": "growth"}})
 
     configure().delete_run(run_id)
