@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from forecastlab.explain.errors import NotExplainableError
-from forecastlab.features.mart_future import SERIES_KEYS, future_grid, mart_future_rows
 from forecastlab.forecasting.feature_model import FeatureAwareModel
 from forecastlab.models import LightGBMForecaster, RegressionForecaster
 from forecastlab.models.global_model import GlobalForecaster
@@ -52,12 +51,9 @@ def tree_rows(forecaster: Any, store_id: int, product_id: int, horizon: int) -> 
             matrix,
         )
     if isinstance(forecaster, GlobalForecaster):
-        # GlobalForecaster.predict_series, up to the matrix its estimator predicts from.
-        keys = pd.DataFrame({"store_id": [store_id], "product_id": [product_id]})
-        tails = forecaster.tails_
-        requests = future_grid(tails.select(tails.locate(keys)), horizon)
-        features = mart_future_rows(tails, requests)
-        matrix = forecaster.design_matrix(pd.concat([requests[SERIES_KEYS], features], axis=1))
+        # What predict_series hands its estimator.
+        requests = forecaster.series_requests(store_id, product_id, horizon)
+        matrix = forecaster.rows_matrix(requests)
         values = np.column_stack(
             [np.asarray(matrix[column], dtype=np.float64) for column in matrix.columns]
         )

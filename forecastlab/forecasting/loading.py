@@ -8,7 +8,6 @@ every call and only the run it points at comes from the cache.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, lru_cache
@@ -20,11 +19,15 @@ from pydantic import ValidationError
 from forecastlab.forecasting.errors import ModelNotFoundError, PredictRequestError
 from forecastlab.intervals import RunCalibration, load_calibration
 from forecastlab.models import KNOWN_MODEL_TYPES, config_hash, parse_model_config
-from forecastlab.registry import REGISTERED_MODEL, SeriesForecaster, get_alias, get_run, load_model
+from forecastlab.registry import (
+    SeriesForecaster,
+    get_run,
+    is_model_uri,
+    load_model,
+    run_id_of_model_uri,
+)
 from forecastlab.registry.runs import MODEL_ARTIFACT_PATH
 
-RUNS_URI: Final = re.compile(rf"^runs:/(?P<run_id>[0-9a-f]{{32}})/{MODEL_ARTIFACT_PATH}$")
-ALIAS_URI: Final = re.compile(rf"^models:/{re.escape(REGISTERED_MODEL)}@(?P<alias>[^/]+)$")
 # Loaded models kept in memory; a portfolio holds every series' model, so keep this small.
 MODEL_CACHE_SIZE: Final = 16
 
@@ -77,7 +80,8 @@ def model_uri(run_id: str) -> str:
 
 def resolve_run_id(run_id: str | None, model_path: str | None) -> str:
     """The run a request addresses; both given must name the same run (400 otherwise)."""
-    addressed = None if model_path is None else _run_id_of(model_path)
+    # an unsupported URI is a RegistryError (400), an unknown alias AliasNotFoundError (404)
+    addressed = None if model_path is None else run_id_of_model_uri(model_path)
     if run_id is not None and addressed is not None and addressed != run_id:
         raise PredictRequestError(
             f"run_id {run_id} and model_path {model_path!r} address different runs "
@@ -89,24 +93,13 @@ def resolve_run_id(run_id: str | None, model_path: str | None) -> str:
     return resolved
 
 
-def _run_id_of(model_path: str) -> str:
-    if match := RUNS_URI.match(model_path):
-        return match["run_id"]
-    if match := ALIAS_URI.match(model_path):
-        return get_alias(match["alias"]).run_id  # AliasNotFoundError: 404
-    raise PredictRequestError(
-        f"unsupported model_path {model_path!r}: use runs:/<run_id>/{MODEL_ARTIFACT_PATH} "
-        f"or models:/{REGISTERED_MODEL}@<alias> (or give run_id)"
-    )
-
-
 @lru_cache(maxsize=MODEL_CACHE_SIZE)
 def load_run_model(run_id: str) -> LoadedModel:
     """The run's model, loaded once per process; 404 for an unknown run or one without a model."""
     record = get_run(run_id)  # RunNotFoundError: 404
     # A logged model sits at runs:/<run>/model; a run created by POST /registry/runs may have
     # no artifact or one (set by PATCH) that is not a model.
-    if record.artifact_uri is None or not RUNS_URI.match(record.artifact_uri):
+    if record.artifact_uri is None or not is_model_uri(record.artifact_uri):
         raise ModelNotFoundError(f"run {run_id} has no model artifact to predict with")
     try:
         pyfunc = load_model(record.artifact_uri)

@@ -144,9 +144,17 @@ class GlobalForecaster:
     def predict_rows(self, requests: pd.DataFrame) -> np.ndarray:
         """Forecasts for (store_id, product_id, date, step[, unit_price, promo_active,
         is_holiday]) rows: step j = j-th row after the series' last observed row."""
+        return np.maximum(self.model_.predict(self.rows_matrix(requests)), 0.0)
+
+    def rows_matrix(self, requests: pd.DataFrame) -> pd.DataFrame:
+        """The design matrix the estimator predicts `requests` (see `predict_rows`) from."""
         features = mart_future_rows(self.tails_, requests)
-        matrix = self.design_matrix(pd.concat([requests[SERIES_KEYS], features], axis=1))
-        return np.maximum(self.model_.predict(matrix), 0.0)
+        return self.design_matrix(pd.concat([requests[SERIES_KEYS], features], axis=1))
+
+    def series_requests(self, store_id: int, product_id: int, horizon: int) -> pd.DataFrame:
+        """The request rows of one series' next `horizon` steps (for `predict_rows`)."""
+        keys = pd.DataFrame({"store_id": [store_id], "product_id": [product_id]})
+        return future_grid(self.tails_.select(self.tails_.locate(keys)), horizon)
 
     def predict_panel(self, horizon: int, exogenous: pd.DataFrame | None = None) -> pd.DataFrame:
         """The next `horizon` calendar days of every series (store_id, product_id, date, step,
@@ -164,8 +172,7 @@ class GlobalForecaster:
         exogenous: pd.DataFrame | None = None,
     ) -> np.ndarray:
         """One series' forecast for steps 1..horizon (default dates: the next calendar days)."""
-        keys = pd.DataFrame({"store_id": [store_id], "product_id": [product_id]})
-        requests = future_grid(self.tails_.select(self.tails_.locate(keys)), horizon)
+        requests = self.series_requests(store_id, product_id, horizon)
         if dates is not None:
             requests["date"] = pd.to_datetime(list(dates))
         return self.predict_rows(_with_exogenous(requests, exogenous))

@@ -17,7 +17,13 @@ from forecastlab.registry.aliases import (
     set_alias,
     validate_alias_name,
 )
-from forecastlab.registry.artifacts import VerifyResult, load_model, verify
+from forecastlab.registry.artifacts import (
+    VerifyResult,
+    is_model_uri,
+    load_model,
+    run_id_of_model_uri,
+    verify,
+)
 from forecastlab.registry.client import EXPERIMENT_NAME, REGISTERED_MODEL, configure
 from forecastlab.registry.compare import RunComparison, compare_runs
 from forecastlab.registry.errors import (
@@ -85,10 +91,12 @@ __all__ = [
     "delete_alias",
     "get_alias",
     "get_run",
+    "is_model_uri",
     "list_aliases",
     "list_runs",
     "load_model",
     "log_model_run",
+    "run_id_of_model_uri",
     "set_alias",
     "transition",
     "update_run",

@@ -87,17 +87,27 @@ def verify(run_id: str) -> VerifyResult:
     )
 
 
+def is_model_uri(uri: str) -> bool:
+    """Whether `uri` is a logged model's `runs:/<run_id>/model`."""
+    return _RUNS_URI.match(uri) is not None
+
+
+def run_id_of_model_uri(uri: str) -> str:
+    """The run a model URI names: `runs:/<run_id>/model`, or the run the alias of
+    `models:/forecastlab-demand@<alias>` points at now (AliasNotFoundError when unknown)."""
+    if match := _RUNS_URI.match(uri):
+        return match["run_id"]
+    if match := _ALIAS_URI.match(uri):
+        return get_alias(match["alias"]).run_id
+    raise RegistryError(
+        f"unsupported model URI {uri!r}: use runs:/<run_id>/{MODEL_ARTIFACT_PATH} "
+        f"or models:/{REGISTERED_MODEL}@<alias>"
+    )
+
+
 def load_model(uri: str) -> mlflow.pyfunc.PyFuncModel:
     """Load `runs:/<run_id>/model` or `models:/forecastlab-demand@<alias>` as a pyfunc model."""
-    if match := _RUNS_URI.match(uri):
-        run_id = match["run_id"]
-    elif match := _ALIAS_URI.match(uri):
-        run_id = get_alias(match["alias"]).run_id  # AliasNotFoundError with a clear message
-    else:
-        raise RegistryError(
-            f"unsupported model URI {uri!r}: use runs:/<run_id>/{MODEL_ARTIFACT_PATH} "
-            f"or models:/{REGISTERED_MODEL}@<alias>"
-        )
+    run_id = run_id_of_model_uri(uri)
     if get_run(run_id).artifact_uri is None:
         raise RegistryError(f"run {run_id} has no logged model")
     connect()
