@@ -15,6 +15,7 @@ from forecastlab.seeder.service import (
     append,
     generate,
     regenerate_days,
+    sales_frame,
 )
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "build_config",
     "generate",
     "regenerate_days",
+    "sales_frame",
     "table_hashes",
     "validate_preset_name",
 ]

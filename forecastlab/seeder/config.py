@@ -34,12 +34,24 @@ class DimensionsConfig(_Frozen):
     store_types: tuple[str, ...] = ("supermarket", "express", "warehouse")
     # D-13: share of products given a launch date (new_launches uses 0.3); 0 = none.
     launch_share: float = Field(0.0, ge=0, le=1)
+    # Share of products given a discontinue date inside the window (no sales row from it on).
+    discontinue_share: float = Field(0.0, ge=0, le=1)
 
 
 class TimeSeriesConfig(_Frozen):
-    """Base demand and its time-series shape (§2.3, dataclass defaults of §2.6)."""
+    """Base demand and its time-series shape (§2.3, dataclass defaults of §2.6).
+
+    `noise_sigma` is the coefficient of variation of the multiplicative demand noise: with the
+    `gaussian` noise model the quantity is `max(0, round(demand·(1 + N(0, sigma))))`; with
+    `negative_binomial` it is a Poisson count around `demand·Gamma(mean 1, CV sigma)` — the
+    gamma-Poisson mixture, a negative binomial with variance `mean + sigma²·mean²`.
+    """
 
     base_demand: float = Field(100.0, ge=0)
+    # Lognormal spread of the series' demand levels (dimensions.series_levels): base_demand is
+    # the median series' level; 0 = every series at base_demand.
+    series_level_sigma: float = Field(0.0, ge=0)
+    noise_model: Literal["gaussian", "negative_binomial"] = "gaussian"
     trend: Literal["none", "linear", "exponential"] = "none"
     trend_slope: float = 0.001
     weekly_seasonality: tuple[float, ...] = DEFAULT_WEEKLY
@@ -65,6 +77,9 @@ class RetailConfig(_Frozen):
     new_product_ramp_days: int = Field(30, ge=1)
     stockout_probability: float = Field(0.02, ge=0, le=1)
     stockout_behavior: Literal["zero"] = "zero"
+    # False: the retailer keeps no stock records, so no inventory_snapshot_daily rows (stockout
+    # days, if any, still have no sales row).
+    inventory_snapshots: bool = True
 
 
 class SparsityConfig(_Frozen):
@@ -163,6 +178,9 @@ class SeederConfig(_Frozen):
     retail: RetailConfig = RetailConfig()
     sparsity: SparsityConfig = SparsityConfig()
     holidays: tuple[HolidayConfig, ...] = ()
+    # Demand multiplier per holiday name of the calendar, so rule-based (federal) holidays move
+    # demand in every year of any window; a custom holiday's own multiplier wins on its date.
+    holiday_multipliers: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
     phase1: Phase1Config = Phase1Config()
     phase2: Phase2Config = Phase2Config()
     # Provenance only (GenerateResult.overrides_applied); the knobs are already applied above.

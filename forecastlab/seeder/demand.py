@@ -64,6 +64,21 @@ def anomaly_factor(hit: np.ndarray, multiply: np.ndarray, magnitude: float) -> n
     return np.where(hit, np.where(multiply, magnitude, 1.0 / magnitude), 1.0)
 
 
+def negative_binomial_counts(
+    rng: np.random.Generator, mean: np.ndarray, sigma: float
+) -> np.ndarray:
+    """Integer counts with mean `mean` and variance `mean + sigma²·mean²`.
+
+    Poisson around `mean·g`, g ~ Gamma(mean 1, CV sigma): the gamma-Poisson mixture is the
+    negative binomial, the usual model of overdispersed item-level sales. sigma 0 = Poisson.
+    """
+    rate = mean
+    if sigma > 0:
+        shape = 1.0 / sigma**2
+        rate = mean * rng.gamma(shape, 1.0 / shape, mean.shape)
+    return rng.poisson(rate)
+
+
 def quantity(demand: np.ndarray) -> np.ndarray:
     """`max(0, round(demand))` with round-half-to-even, as Python's round()."""
     return np.maximum(0, np.rint(demand)).astype(np.int64)

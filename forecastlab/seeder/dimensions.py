@@ -51,6 +51,10 @@ ADJECTIVES = (
     "Golden", "Zesty", "Smooth", "Rich", "Hearty", "Simple", "Select", "Farmhouse", "Artisan",
     "Family", "Everyday",
 )  # fmt: skip
+# Shares of a series' log-level variance from product popularity (shared by every store) and
+# store size (shared by every product); the rest is the pair's own. Real item x store sales
+# have all three, and a global model can learn the first two from the other series.
+LEVEL_VARIANCE_SHARES = (0.6, 0.1)
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ class Catalogue:
     products: Products
     prices: PriceRows
     active: np.ndarray  # (stores, products) bool: False = a missing combination
+    level: np.ndarray  # (stores, products) demand level multiplier of each series
     origin: int  # ordinal of the generate window's first day: the trend's t = 0
     store_ids: np.ndarray
     product_ids: np.ndarray
@@ -176,18 +181,33 @@ def generate_products(config: SeederConfig) -> Products:
 
 
 def _launch_dates(config: SeederConfig, n: int) -> LifecycleDates:
-    """Phase-2 lifecycle dates for every product, else D-13's launch dates for a share."""
+    """Phase-2 lifecycle dates for every product, else D-13's launch dates for a share and
+    discontinue dates for another share (offsets U{⌊0.3·span⌋..span}, kept only when after
+    the product's launch, as the lifecycle's offset rule)."""
     if config.phase2.enable_lifecycle:
         return lifecycle_dates(config, n)
-    launch = np.full(n, NO_DATE, dtype=np.int64)
-    share = config.dimensions.launch_share
+    dims, span = config.dimensions, config.days - 1
+    launch = _dates_for_share(
+        config, "launch_dates", dims.launch_share, n, 0, math.floor(0.7 * span)
+    )
+    discontinue = _dates_for_share(
+        config, "discontinue_dates", dims.discontinue_share, n, math.floor(0.3 * span), span
+    )
+    discontinue = np.where(discontinue > launch, discontinue, NO_DATE)
+    return LifecycleDates(launch, discontinue, [None] * n)
+
+
+def _dates_for_share(
+    config: SeederConfig, name: str, share: float, n: int, low: int, high: int
+) -> np.ndarray:
+    """Window start + U{low..high} days for a seeded ⌈share·n⌉ of the products, else NO_DATE."""
+    dates = np.full(n, NO_DATE, dtype=np.int64)
     if share > 0:
-        rng = stream(config.seed, "launch_dates")
+        rng = stream(config.seed, name)
         chosen = rng.choice(n, size=math.ceil(share * n), replace=False)
-        span = config.days - 1
-        offsets = rng.integers(0, math.floor(0.7 * span) + 1, size=len(chosen))
-        launch[chosen] = config.start_date.toordinal() + offsets
-    return LifecycleDates(launch, np.full(n, NO_DATE, dtype=np.int64), [None] * n)
+        offsets = rng.integers(low, high + 1, size=len(chosen))
+        dates[chosen] = config.start_date.toordinal() + offsets
+    return dates
 
 
 def generate_price_history(config: SeederConfig, base_cents: np.ndarray) -> PriceRows:
@@ -228,6 +248,26 @@ def active_pairs(config: SeederConfig) -> np.ndarray:
     return active.reshape(s, p)
 
 
+def series_levels(config: SeederConfig) -> np.ndarray:
+    """(stores, products) demand level of every series, `exp(series_level_sigma·z)`, so
+    base_demand is the median series' level; all 1 when the sigma is 0.
+
+    z ~ N(0, 1) sums a product, a store and a pair component (LEVEL_VARIANCE_SHARES).
+    """
+    s, p = config.dimensions.stores, config.dimensions.products
+    sigma = config.time_series.series_level_sigma
+    if sigma == 0:
+        return np.ones((s, p))
+    rng = stream(config.seed, "series_levels")
+    product_share, store_share = LEVEL_VARIANCE_SHARES
+    z = (
+        math.sqrt(product_share) * rng.standard_normal(p)[None, :]
+        + math.sqrt(store_share) * rng.standard_normal(s)[:, None]
+        + math.sqrt(1.0 - product_share - store_share) * rng.standard_normal((s, p))
+    )
+    return np.exp(sigma * z)
+
+
 def build_catalogue(config: SeederConfig) -> Catalogue:
     """The generate run's catalogue, with ids 1..n (identities restart on every generate)."""
     products = generate_products(config)
@@ -236,6 +276,7 @@ def build_catalogue(config: SeederConfig) -> Catalogue:
         products=products,
         prices=generate_price_history(config, products.base_cents),
         active=active_pairs(config),
+        level=series_levels(config),
         origin=config.start_date.toordinal(),
         store_ids=np.arange(1, config.dimensions.stores + 1),
         product_ids=np.arange(1, config.dimensions.products + 1),

@@ -9,7 +9,7 @@ import numpy as np
 
 from forecastlab.seeder import demand
 from forecastlab.seeder.calendar import NO_DATE
-from forecastlab.seeder.inventory import Inventory, store_inventory
+from forecastlab.seeder.inventory import Inventory, stockout_mask, store_inventory
 from forecastlab.seeder.phase1 import (
     Returns,
     returns,
@@ -44,7 +44,7 @@ class StoreFacts:
     """Every fact row one store contributes to a run."""
 
     store: int
-    inventory: Inventory
+    inventory: Inventory | None  # None: the configuration records no inventory snapshots
     sales: Sales
     channel_names: list[str]
     weather: np.ndarray | None
@@ -57,17 +57,23 @@ def store_facts(plan: RunPlan, store: int) -> StoreFacts:
     config = plan.config
     shape = plan.shape
     schedule = plan.store_schedule(store)
-    inventory = store_inventory(config.seed, config.retail.stockout_probability, store, shape)
+    seed, retail = config.seed, config.retail
+    if retail.inventory_snapshots:
+        inventory = store_inventory(seed, retail.stockout_probability, store, shape)
+        stockout = inventory.stockout
+    else:
+        # The same stockout days, without drawing the snapshots nobody writes.
+        inventory, stockout = None, stockout_mask(seed, retail.stockout_probability, store, shape)
     temps = (
         weather_temps(config.seed, config.phase1, plan.calendar, store)
         if config.phase1.enable_exogenous
         else None
     )
-    expected = expected_demand(plan, schedule, inventory, temps)
+    expected = expected_demand(plan, store, schedule, stockout, temps)
     channel_names, channel = _channels(plan, store, schedule, expected)
     realised = _realise(plan, store, expected)
     qty = demand.quantity(realised)
-    rows = plan.catalogue.active[store][:, None] & _on_sale(plan) & ~inventory.stockout
+    rows = plan.catalogue.active[store][:, None] & _on_sale(plan) & ~stockout
     rows &= ~_gaps(plan, store)
     product, day = np.nonzero(rows)
     sales = Sales(
@@ -96,13 +102,23 @@ def store_facts(plan: RunPlan, store: int) -> StoreFacts:
 
 
 def expected_demand(
-    plan: RunPlan, schedule: StoreSchedule, inventory: Inventory, temps: np.ndarray | None
+    plan: RunPlan,
+    store: int,
+    schedule: StoreSchedule,
+    stockout: np.ndarray,
+    temps: np.ndarray | None,
 ) -> np.ndarray:
-    """Base demand times every deterministic factor of §2.3, in the table's order."""
+    """Base demand times every deterministic factor of §2.3, in the table's order, times the
+    series' demand level."""
     config, cal, products = plan.config, plan.calendar, plan.catalogue.products
     ts, retail, p1, p2 = config.time_series, config.retail, config.phase1, config.phase2
     days = plan.days
-    holiday = {h.date.toordinal(): h.multiplier for h in config.holidays}
+    holiday = {
+        day.toordinal(): config.holiday_multipliers[name]
+        for day, name in cal.holidays.items()
+        if name in config.holiday_multipliers
+    }
+    holiday.update({h.date.toordinal(): h.multiplier for h in config.holidays})
     per_day = (
         ts.base_demand
         * demand.trend_factor(ts.trend, ts.trend_slope, days - plan.catalogue.origin)
@@ -128,11 +144,13 @@ def expected_demand(
         value *= weather_factor(p1, temps)
     if p1.enable_substitution:
         groups = substitute_groups(p1, products.categories)
-        value *= substitution_factor(p1, groups, inventory.stockout)
+        value *= substitution_factor(p1, groups, stockout)
     if p2.enable_lifecycle:
         value *= lifecycle_factor(p2, products.launch, products.discontinue, days)
     value *= np.where(schedule.bundle_active, p2.bundle_uplift, 1.0)
     value *= np.where(schedule.markdown_active, p2.markdown_demand_lift, 1.0)
+    # All 1.0 unless series_level_sigma > 0, and x·1.0 is exact: other presets' rows unchanged.
+    value *= plan.catalogue.level[store][:, None]
     return value
 
 
@@ -153,17 +171,22 @@ def _channels(
 
 
 def _realise(plan: RunPlan, store: int, expected: np.ndarray) -> np.ndarray:
-    """Noise `1 + N(0, sigma)` (drawn only when sigma > 0) and anomalies (x or ÷ magnitude)."""
+    """Anomalies (x or ÷ magnitude) and the noise model: gaussian noise `1 + N(0, sigma)`
+    (drawn only when sigma > 0), or negative-binomial counts around the anomalous demand."""
     ts, seed = plan.config.time_series, plan.config.seed
+    rng = stream(seed, "anomaly", store)
+    hit = rng.random(expected.shape) < ts.anomaly_probability
+    multiply = rng.random(expected.shape) < 0.5
+    anomaly = demand.anomaly_factor(hit, multiply, ts.anomaly_magnitude)
+    if ts.noise_model == "negative_binomial":
+        counts = stream(seed, "counts", store)
+        return demand.negative_binomial_counts(counts, expected * anomaly, ts.noise_sigma)
     value = expected
     if ts.noise_sigma > 0:
         value = value * (
             1.0 + stream(seed, "noise", store).normal(0.0, ts.noise_sigma, value.shape)
         )
-    rng = stream(seed, "anomaly", store)
-    hit = rng.random(value.shape) < ts.anomaly_probability
-    multiply = rng.random(value.shape) < 0.5
-    return value * demand.anomaly_factor(hit, multiply, ts.anomaly_magnitude)
+    return value * anomaly
 
 
 def _on_sale(plan: RunPlan) -> np.ndarray:

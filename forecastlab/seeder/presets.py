@@ -1,4 +1,5 @@
-"""The eight scenario presets of spec §2.6 and their windows."""
+"""The eight scenario presets of spec §2.6, the grocery_intermittent evaluation preset, and
+their windows."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from forecastlab.seeder.config import (
     DimensionsConfig,
     HolidayConfig,
+    Phase1Config,
     RetailConfig,
     SeederConfig,
     SeederConfigError,
@@ -171,6 +173,45 @@ PRESETS: dict[str, PresetInfo] = {
             sections={
                 "time_series": _ts(trend="linear", trend_slope=0.0005, noise_sigma=0.10),
                 "retail": _retail(promotion_probability=0.15, stockout_probability=0.05),
+            },
+        ),
+        PresetInfo(
+            "grocery_intermittent",
+            "Item x store grocery sales like M5: most series sell under 1 unit/day, zero days "
+            "stored as rows, negative-binomial counts, price elasticity, launches and "
+            "discontinuations, holiday effects; no inventory snapshots, no promotions.",
+            10,
+            100,
+            window_days=730,
+            sections={
+                "dimensions": {"launch_share": 0.15, "discontinue_share": 0.10},
+                "time_series": _ts(
+                    base_demand=0.5,
+                    series_level_sigma=1.5,
+                    noise_model="negative_binomial",
+                    noise_sigma=1.2,
+                    anomaly_probability=0.0,
+                ),
+                # No stockouts either: a stockout day has no sales row, and these series are
+                # dense (a day without a sale is a row with quantity 0).
+                "retail": _retail(
+                    promotion_probability=0.0,
+                    price_elasticity=-2.0,
+                    stockout_probability=0.0,
+                    inventory_snapshots=False,
+                ),
+                # Mild yearly cycle peaking in early July (sin peaks at doy + phase = 91.25).
+                "phase1": Phase1Config(
+                    yearly_seasonality_amplitude=0.1, yearly_seasonality_phase=-95.0
+                ),
+                "holiday_multipliers": {
+                    "New Year's Day": 0.7,
+                    "Memorial Day": 1.3,
+                    "Independence Day": 1.5,
+                    "Labor Day": 1.3,
+                    "Thanksgiving": 0.5,
+                    "Christmas Day": 0.1,
+                },
             },
         ),
     )

@@ -157,19 +157,20 @@ def write_store_facts(
         ]
 
     inv = facts.inventory
-    n_products = inv.on_hand.shape[0]
-    product, day = np.divmod(np.arange(n_products * (hi - lo + 1)), hi - lo + 1)
-    window = (slice(None), slice(lo, hi + 1))
-    counts["inventory"] = copy_binary(
-        cur,
-        "raw.inventory_snapshot_daily",
-        [
-            *keys(day + lo, product),
-            ("on_hand_qty", "int4", inv.on_hand[window].ravel()),
-            ("on_order_qty", "int4", inv.on_order[window].ravel()),
-            ("is_stockout", "bool", inv.stockout[window].ravel()),
-        ],
-    )
+    if inv is not None:
+        n_products = inv.on_hand.shape[0]
+        product, day = np.divmod(np.arange(n_products * (hi - lo + 1)), hi - lo + 1)
+        window = (slice(None), slice(lo, hi + 1))
+        counts["inventory"] = copy_binary(
+            cur,
+            "raw.inventory_snapshot_daily",
+            [
+                *keys(day + lo, product),
+                ("on_hand_qty", "int4", inv.on_hand[window].ravel()),
+                ("on_order_qty", "int4", inv.on_order[window].ravel()),
+                ("is_stockout", "bool", inv.stockout[window].ravel()),
+            ],
+        )
 
     sales = facts.sales
     in_window = (sales.day >= lo) & (sales.day <= hi)

@@ -18,7 +18,7 @@ from forecastlab.seeder import (
 TODAY = date(2025, 6, 30)
 
 
-def test_all_eight_presets_with_their_documented_parameters() -> None:
+def test_all_nine_presets_with_their_documented_parameters() -> None:
     assert list(PRESETS) == [
         "retail_standard",
         "holiday_rush",
@@ -28,6 +28,7 @@ def test_all_eight_presets_with_their_documented_parameters() -> None:
         "sparse",
         "demo_minimal",
         "showcase_rich",
+        "grocery_intermittent",
     ]
     configs = {name: build_config(name, today=TODAY) for name in PRESETS}
     sizes = {n: (c.dimensions.stores, c.dimensions.products) for n, c in configs.items()}
@@ -47,6 +48,10 @@ def test_all_eight_presets_with_their_documented_parameters() -> None:
     assert configs["sparse"].sparsity.missing_combinations_pct == 0.5
     assert configs["new_launches"].dimensions.launch_share == 0.3
     assert configs["new_launches"].retail.new_product_ramp_days == 45
+    grocery = configs["grocery_intermittent"]
+    assert sizes["grocery_intermittent"] == (10, 100) and grocery.days == 731
+    assert grocery.time_series.noise_model == "negative_binomial"
+    assert grocery.dimensions.discontinue_share == 0.1
     assert PRESETS["holiday_rush"].window(TODAY) == (rush.start_date, rush.end_date)
 
 
