@@ -9,13 +9,15 @@ same §7.2 rule the single-series runner uses, applied to every series length at
 
 Kernels read hyper-parameters (and `min_observations`, `floor_at_zero`, WMA weights,
 the trend design) from the unfitted model object, so they cannot drift from
-`forecastlab.models`; the tests check them value for value against the runner.
+`forecastlab.models`; the intermittent-demand models go further: their kernel runs the
+model's own panel arithmetic (`fit_panel`). The tests check every kernel value for value
+against the runner.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -193,6 +195,12 @@ def _trend_regression(w: TrainWindows, model: Forecaster) -> np.ndarray:
     return np.einsum("stp,sp->st", future, coef) + intercept[:, None]
 
 
+def _intermittent(w: TrainWindows, model: Forecaster) -> np.ndarray:
+    """Croston, TSB, ADIDA, IMAPA: the model's `fit_panel` over every train window at once."""
+    values, _ = w.padded()
+    return _constant(model.fit_panel(values, w.size).level, w.steps)
+
+
 KERNELS: dict[str, Kernel] = {
     "naive": _naive,
     "seasonal_naive": _seasonal_naive,
@@ -200,49 +208,58 @@ KERNELS: dict[str, Kernel] = {
     "weighted_moving_average": _weighted_moving_average,
     "seasonal_average": _seasonal_average,
     "trend_regression_baseline": _trend_regression,
+    "croston": _intermittent,
+    "tsb": _intermittent,
+    "adida": _intermittent,
+    "imapa": _intermittent,
 }
 assert set(KERNELS) == TARGET_ONLY_TYPES  # every target-only model has a panel kernel
 
 
 def _usable_models(
-    models: Sequence[ModelConfigBase], split: SplitConfig
+    models: Sequence[ModelConfigBase] | Mapping[str, ModelConfigBase], split: SplitConfig
 ) -> tuple[dict[str, Forecaster], list[str]]:
-    """(model_type -> unfitted model) for the models every fold can fit, and the skipped types.
+    """(column name -> unfitted model) for the models every fold can fit, and the skipped names.
 
-    The shortest train slice of any fold is `min_train_size` (fold 0 of either strategy),
-    so a model needing more observations than that cannot run and is skipped.
+    A sequence of configs is named by model type; a mapping names each config (so one type can
+    run with several configurations). The shortest train slice of any fold is `min_train_size`
+    (fold 0 of either strategy), so a model needing more observations than that is skipped.
     """
+    named = models if isinstance(models, Mapping) else {c.model_type: c for c in models}
+    if not isinstance(models, Mapping) and len(named) < len(models):
+        raise ValueError("a model_type given twice: name the configurations (one column each)")
     usable: dict[str, Forecaster] = {}
     skipped: list[str] = []
-    for config in models:
+    for name, config in named.items():
         if config.model_type not in KERNELS:
             raise ValueError(f"{config.model_type} is not a target-only model")
-        if config.model_type in usable or config.model_type in skipped:
-            raise ValueError(f"model_type {config.model_type} given twice (one column each)")
         model = make_forecaster(config)
         if model.min_observations > split.min_train_size:
             logger.warning(
                 "%s skipped: needs %d observations, min_train_size is %d",
-                config.model_type,
+                name,
                 model.min_observations,
                 split.min_train_size,
             )
-            skipped.append(config.model_type)
+            skipped.append(name)
         else:
-            usable[config.model_type] = model
+            usable[name] = model
     return usable, skipped
 
 
 def backtest_baselines(
-    panel: pd.DataFrame, split: SplitConfig, models: Sequence[ModelConfigBase]
+    panel: pd.DataFrame,
+    split: SplitConfig,
+    models: Sequence[ModelConfigBase] | Mapping[str, ModelConfigBase],
 ) -> pd.DataFrame:
     """Cross-validate target-only models on every series of `panel` at once.
 
     Returns one row per (series, fold, test step): `unique_id, ds, cutoff, fold,
-    horizon_step, y` and one forecast column per model type. `cutoff` is the last train
-    date, `fold` the fold index, `horizon_step` the offset `gap + j` of test position j
-    (D-04). Series too short for the split are listed in `attrs["skipped_series"]`, models
-    that cannot fit `min_train_size` rows in `attrs["skipped_models"]`.
+    horizon_step, y` and one forecast column per model type (or per name of a mapping).
+    `cutoff` is the last train date, `fold` the fold index, `horizon_step` the offset `gap + j`
+    of test position j (D-04). Series too short for the split are listed in
+    `attrs["skipped_series"]`, models that cannot fit `min_train_size` rows in
+    `attrs["skipped_models"]`.
     """
     data = _Panel.from_frame(panel)
     plan = plan_folds(data.length, split)
@@ -261,7 +278,7 @@ def backtest_baselines(
             steps=gap + horizon,
         )
         for name, model in usable.items():
-            forecast = KERNELS[name](windows, model)
+            forecast = KERNELS[model.model_type](windows, model)
             if model.floor_at_zero:  # D-11, as the model's own predict does
                 forecast = np.maximum(forecast, 0.0)
             # D-04: forecast from the train end, score the last `horizon` steps.

@@ -1,9 +1,11 @@
 """Rule-based explanations of the target-only baselines (spec §10.1-10.2, D-17).
 
 Each explainer redoes its model's arithmetic for the first forecast day from the observed
-series, so the explained value is exactly what `make_forecaster(config).fit(y).predict(1)[0]`
-returns, and splits it into drivers whose contributions sum to it (context drivers add 0).
-Hyper-parameters are read off the unfitted forecaster, which names them like its config.
+series, or, where that arithmetic is more than a line (the trend regression, the
+intermittent-demand models), fits the model and reads its fitted state; either way the
+explained value is exactly what `make_forecaster(config).fit(y).predict(1)[0]` returns, split
+into drivers whose contributions sum to it (context drivers add 0). Hyper-parameters are read
+off the unfitted forecaster, which names them like its config.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from forecastlab.explain.explanation import (
 from forecastlab.explain.history import History
 from forecastlab.explain.narrative import floor_caveat
 from forecastlab.models import (
+    ADIDAConfig,
+    CrostonConfig,
     Forecaster,
+    IMAPAConfig,
     InsufficientDataError,
     ModelConfigBase,
     ModelError,
@@ -34,10 +39,12 @@ from forecastlab.models import (
     SeasonalAverageConfig,
     SeasonalNaiveConfig,
     TrendRegressionBaselineConfig,
+    TSBConfig,
     WeightedMovingAverageConfig,
     make_forecaster,
     trend_design,
 )
+from forecastlab.models.intermittent import ALPHA_SEARCH_BOUNDS, SBA_FACTOR
 from forecastlab.settings import Settings
 
 _CONFIGS: Final[dict[str, type[ModelConfigBase]]] = {
@@ -49,6 +56,10 @@ _CONFIGS: Final[dict[str, type[ModelConfigBase]]] = {
         WeightedMovingAverageConfig,
         SeasonalAverageConfig,
         TrendRegressionBaselineConfig,
+        CrostonConfig,
+        TSBConfig,
+        ADIDAConfig,
+        IMAPAConfig,
     )
 }
 EXPLAINABLE_TYPES: Final[tuple[str, ...]] = tuple(_CONFIGS)
@@ -65,6 +76,11 @@ TREND_BLOCKS: Final = 12
 TREND_COMFORTABLE_HISTORY: Final = 28
 # Spec §10.2: a window whose standard deviation is under half its mean is steady.
 STEADY_DISPERSION: Final = 0.5
+# The intermittent-demand models smooth what happens on the days with demand: with fewer of
+# them than this the smoothed values rest on a handful of points (confidence low), and eight
+# weeks of history show a few intervals between them even for slow sellers.
+FEW_DEMAND_DAYS: Final = 5
+INTERMITTENT_COMFORTABLE_HISTORY: Final = 56
 
 
 def baseline_config(model_type: str, params: Mapping[str, Any]) -> ModelConfigBase:
@@ -296,6 +312,174 @@ def _trend_blocks(model: Any) -> list[tuple[str, int, str]]:
     return blocks
 
 
+def _croston(model: Any, history: History) -> Breakdown:
+    fitted = model.fit(history.quantity)
+    value = float(fitted.predict(1)[0])
+    sba = model.variant == "sba"
+    times_factor = f" times the SBA factor {SBA_FACTOR}" if sba else ""
+    if fitted.demands_ == 0:
+        drivers = [
+            Driver.term(
+                "last_observation",
+                float(history.quantity[-1]),
+                value,
+                f"No positive quantity up to {history.dates[-1]}: Croston repeats the last "
+                f"observation{times_factor}.",
+            )
+        ]
+    else:
+        drivers = [
+            Driver.term(
+                "demand_rate",
+                value,
+                value,
+                f"Smoothed demand size / smoothed demand interval{times_factor}: the expected "
+                "quantity per observation.",
+            ),
+            Driver.context(
+                "demand_size",
+                float(fitted.demand_size_),
+                f"Exponential smoothing (alpha {model.alpha}) of the {fitted.demands_} positive "
+                "quantities.",
+            ),
+            Driver.context(
+                "demand_interval",
+                float(fitted.demand_interval_),
+                f"Exponential smoothing (alpha {model.alpha}) of the intervals, in observations, "
+                "between non-zero quantities.",
+            ),
+        ]
+    if sba:
+        drivers.append(
+            Driver.context(
+                "sba_factor",
+                SBA_FACTOR,
+                "Syntetos-Boylan approximation: Croston's ratio overstates demand, so it is "
+                "scaled down.",
+            )
+        )
+    return _intermittent_breakdown(history, value, drivers, "Croston")
+
+
+def _tsb(model: Any, history: History) -> Breakdown:
+    fitted = model.fit(history.quantity)
+    value = float(fitted.predict(1)[0])
+    drivers = [
+        Driver.term(
+            "demand_rate",
+            value,
+            value,
+            "Smoothed probability of demand x smoothed demand size: the expected quantity per "
+            "observation.",
+        ),
+        Driver.context(
+            "demand_probability",
+            float(fitted.demand_probability_),
+            f"Exponential smoothing (alpha_p {model.alpha_p}) of whether each observation is "
+            "non-zero: it decays on every day without demand.",
+        ),
+        Driver.context(
+            "demand_size",
+            float(fitted.demand_size_),
+            f"Exponential smoothing (alpha_d {model.alpha_d}) of the positive quantities.",
+        ),
+    ]
+    return _intermittent_breakdown(history, value, drivers, "TSB")
+
+
+def _adida(model: Any, history: History) -> Breakdown:
+    fitted = model.fit(history.quantity)
+    value = float(fitted.predict(1)[0])
+    size = int(fitted.aggregation_level_)
+    if size == 0:
+        return _intermittent_breakdown(history, value, [_no_demand(value, "ADIDA")], "ADIDA")
+    drivers = [
+        Driver.term(
+            "aggregated_rate",
+            value,
+            value,
+            f"The forecast total of the next bucket of {size} observations, spread evenly over "
+            "them.",
+        ),
+        _aggregation_level(size, "Bucket size"),
+        Driver.context(
+            "bucket_forecast",
+            float(fitted.bucket_forecast_),
+            f"Exponential smoothing of the bucket totals, alpha {float(fitted.alpha_):.3f} (the "
+            f"best fit in [{ALPHA_SEARCH_BOUNDS[0]}, {ALPHA_SEARCH_BOUNDS[1]}]).",
+        ),
+    ]
+    return _intermittent_breakdown(history, value, drivers, "ADIDA")
+
+
+def _imapa(model: Any, history: History) -> Breakdown:
+    fitted = model.fit(history.quantity)
+    value = float(fitted.predict(1)[0])
+    largest = int(fitted.aggregation_level_)
+    if largest == 0:
+        return _intermittent_breakdown(history, value, [_no_demand(value, "IMAPA")], "IMAPA")
+    rates = fitted.level_forecasts_[:largest]
+    drivers = [
+        Driver.term(
+            "aggregated_rate_mean",
+            value,
+            value,
+            f"Mean of ADIDA's per-observation forecasts at bucket sizes 1 to {largest}.",
+        ),
+        _aggregation_level(largest, "Largest bucket size"),
+        Driver.context(
+            "rate_unaggregated",
+            float(rates[0]),
+            "The per-observation forecast at bucket size 1 (no aggregation).",
+        ),
+        Driver.context(
+            "rate_largest_bucket",
+            float(rates[-1]),
+            f"The per-observation forecast at bucket size {largest}.",
+        ),
+    ]
+    return _intermittent_breakdown(history, value, drivers, "IMAPA")
+
+
+def _no_demand(value: float, name: str) -> Driver:
+    """The one driver of an aggregation model on a series without any non-zero quantity."""
+    return Driver.term("no_demand", 0.0, value, f"No non-zero quantity: {name} forecasts 0.")
+
+
+def _aggregation_level(size: int, what: str) -> Driver:
+    """ADIDA's and IMAPA's bucket size, as context."""
+    return Driver.context(
+        "aggregation_level",
+        float(size),
+        f"{what}: the mean interval between non-zero quantities, in observations, rounded.",
+    )
+
+
+def _intermittent_breakdown(
+    history: History, value: float, drivers: list[Driver], name: str
+) -> Breakdown:
+    """An intermittent-demand model's breakdown: its drivers, then how many days had demand;
+    confidence is never high (the forecast is a rate, not a day's quantity)."""
+    demand_days = int(np.count_nonzero(history.quantity))
+    drivers.append(
+        Driver.context(
+            "demand_days",
+            float(demand_days),
+            f"Observations with a non-zero quantity, of {history.n}.",
+        )
+    )
+    comfortable = INTERMITTENT_COMFORTABLE_HISTORY
+    steady = history.n >= comfortable and demand_days >= FEW_DEMAND_DAYS
+    return Breakdown(
+        forecast=value,
+        drivers=tuple(drivers),
+        confidence="medium" if steady else "low",
+        comfortable_history=comfortable,
+        caveat=f"{name} forecasts the average quantity per observation, not any one day's: most "
+        "days sell 0 and a day with demand sells more; trend and seasonality are ignored.",
+    )
+
+
 def _steadiness(mean: float, spread: float) -> Confidence:
     """Spec §10.2: high when the spread is under half the mean (a mean <= 0 counts as 0)."""
     ratio = spread / mean if mean > 0 else 0.0
@@ -309,4 +493,8 @@ _EXPLAINERS: Final[dict[str, Callable[[Forecaster, History], Breakdown]]] = {
     "weighted_moving_average": _weighted_moving_average,
     "seasonal_average": _seasonal_average,
     "trend_regression_baseline": _trend_regression_baseline,
+    "croston": _croston,
+    "tsb": _tsb,
+    "adida": _adida,
+    "imapa": _imapa,
 }

@@ -1,4 +1,4 @@
-"""The model zoo (spec §6): configurations, the Forecaster interface, eleven models, a factory.
+"""The model zoo (spec §6): configurations, the Forecaster interface, the models, a factory.
 
     config = parse_model_config({"model_type": "seasonal_naive", "season_length": 7})
     forecast = make_forecaster(config).fit(y).predict(14)
@@ -15,6 +15,9 @@ from forecastlab.models.baselines import (
     WeightedMovingAverageForecaster,
 )
 from forecastlab.models.configs import (
+    ADIDAConfig,
+    CrostonConfig,
+    IMAPAConfig,
     LightGBMConfig,
     ModelConfig,
     ModelConfigBase,
@@ -26,6 +29,7 @@ from forecastlab.models.configs import (
     SeasonalAverageConfig,
     SeasonalNaiveConfig,
     TrendRegressionBaselineConfig,
+    TSBConfig,
     WeightedMovingAverageConfig,
     XGBoostConfig,
     config_hash,
@@ -38,6 +42,13 @@ from forecastlab.models.errors import (
     NotFittedError,
 )
 from forecastlab.models.factory import ENABLE_FLAGS, make_forecaster
+from forecastlab.models.intermittent import (
+    ADIDAForecaster,
+    CrostonForecaster,
+    IMAPAForecaster,
+    IntermittentForecaster,
+    TSBForecaster,
+)
 from forecastlab.models.prophet_like import ProphetLikeForecaster
 from forecastlab.models.regressors import (
     LightGBMForecaster,
@@ -58,8 +69,15 @@ __all__ = [
     "FEATURE_AWARE_TYPES",
     "KNOWN_MODEL_TYPES",
     "TARGET_ONLY_TYPES",
+    "ADIDAConfig",
+    "ADIDAForecaster",
+    "CrostonConfig",
+    "CrostonForecaster",
     "Forecaster",
+    "IMAPAConfig",
+    "IMAPAForecaster",
     "InsufficientDataError",
+    "IntermittentForecaster",
     "LightGBMConfig",
     "LightGBMForecaster",
     "ModelConfig",
@@ -81,6 +99,8 @@ __all__ = [
     "SeasonalAverageForecaster",
     "SeasonalNaiveConfig",
     "SeasonalNaiveForecaster",
+    "TSBConfig",
+    "TSBForecaster",
     "TrendRegressionBaselineConfig",
     "TrendRegressionBaselineForecaster",
     "WeightedMovingAverageConfig",

@@ -230,6 +230,50 @@ class RandomForestConfig(ModelConfigBase):
     feature_config_hash: FeatureConfigHash = None
 
 
+# statsforecast's exponential-smoothing constants live in (0, 1]; 1 is a naive level.
+SmoothingConstant = Annotated[float, Field(gt=0, le=1)]
+
+
+class CrostonConfig(ModelConfigBase):
+    """croston: smoothed demand size / smoothed interval; `sba` scales it by 0.95."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"model_type": "croston", "variant": "sba", "alpha": 0.1}]}
+    )
+
+    model_type: Literal["croston"] = "croston"
+    variant: Literal["classic", "sba"] = "classic"
+    alpha: SmoothingConstant = 0.1
+
+
+class TSBConfig(ModelConfigBase):
+    """tsb: smoothed probability of demand x smoothed demand size (Teunter-Syntetos-Babai)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"model_type": "tsb", "alpha_d": 0.1, "alpha_p": 0.05}]}
+    )
+
+    model_type: Literal["tsb"] = "tsb"
+    alpha_d: SmoothingConstant = 0.1
+    alpha_p: SmoothingConstant = 0.1
+
+
+class ADIDAConfig(ModelConfigBase):
+    """adida: optimised SES of totals over buckets of the mean demand interval, per day."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"model_type": "adida"}]})
+
+    model_type: Literal["adida"] = "adida"
+
+
+class IMAPAConfig(ModelConfigBase):
+    """imapa: the mean of ADIDA over every bucket size up to the mean demand interval."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"model_type": "imapa"}]})
+
+    model_type: Literal["imapa"] = "imapa"
+
+
 ModelConfig = Annotated[
     NaiveConfig
     | SeasonalNaiveConfig
@@ -241,7 +285,11 @@ ModelConfig = Annotated[
     | ProphetLikeConfig
     | LightGBMConfig
     | XGBoostConfig
-    | RandomForestConfig,
+    | RandomForestConfig
+    | CrostonConfig
+    | TSBConfig
+    | ADIDAConfig
+    | IMAPAConfig,
     Field(discriminator="model_type"),
 ]
 

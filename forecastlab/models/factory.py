@@ -14,6 +14,12 @@ from forecastlab.models.baselines import (
 )
 from forecastlab.models.configs import ModelConfigBase
 from forecastlab.models.errors import ModelError, ModelNotEnabledError
+from forecastlab.models.intermittent import (
+    ADIDAForecaster,
+    CrostonForecaster,
+    IMAPAForecaster,
+    TSBForecaster,
+)
 from forecastlab.models.prophet_like import ProphetLikeForecaster
 from forecastlab.models.regressors import (
     LightGBMForecaster,
@@ -38,6 +44,10 @@ FORECASTERS: Final[dict[str, type[Forecaster]]] = {
         LightGBMForecaster,
         XGBoostForecaster,
         RandomForestForecaster,
+        CrostonForecaster,
+        TSBForecaster,
+        ADIDAForecaster,
+        IMAPAForecaster,
     )
 }
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field
 
+from forecastlab.explain.baselines import EXPLAINABLE_TYPES
 from forecastlab.forecasting.requests import MAX_HORIZON
 from forecastlab.wire import DbId, IsoDate, no_nul
 from serving.schemas.base import ApiModel, StrictRequest
@@ -118,8 +119,7 @@ class ExplainForecastRequest(StrictRequest):
     store_id: DbId
     product_id: DbId
     model_type: ModelType = Field(
-        description="naive, seasonal_naive, moving_average, weighted_moving_average, "
-        "seasonal_average or trend_regression_baseline; any other type is a 400 (D-17)."
+        description=f"One of {', '.join(EXPLAINABLE_TYPES)}; any other type is a 400 (D-17)."
     )
     as_of_date: IsoDate = Field(description="The cutoff: only sales on or before it are read.")
     season_length: int | None = Field(None, ge=1, le=365, description="Default 7.")

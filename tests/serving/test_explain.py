@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from forecastlab.explain.history import load_history
+from forecastlab.models import make_forecaster, parse_model_config
 from forecastlab.models.global_model import GlobalForecaster, load_feature_panel
 from forecastlab.registry import ModelRunSpec, create_run, log_model_run
 from tests.dbt.conftest import TODAY, Warehouse
@@ -100,6 +101,29 @@ def test_explain_forecast_applies_the_season_length(
     y = load_history(small_warehouse.engine, 1, 2, TODAY).quantity
     assert explained["forecast_value"] == y[-10]
     assert explained["drivers"][0]["name"] == "season_match"
+
+
+@pytest.mark.parametrize("model_type", ["croston", "tsb", "adida", "imapa"])
+def test_explain_forecast_of_an_intermittent_model(
+    client: TestClient, small_warehouse: Warehouse, model_type: str
+) -> None:
+    response = client.post("/explain/forecast", json=_forecast_body(model_type=model_type))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    y = load_history(small_warehouse.engine, 1, 2, TODAY).quantity
+    model = make_forecaster(parse_model_config({"model_type": model_type}))
+    assert body["forecast_value"] == pytest.approx(model.fit(y).predict(1)[0], rel=1e-12)
+    assert body["drivers"][-1]["name"] == "demand_days"
+    assert sum(d["contribution"] for d in body["drivers"]) == pytest.approx(body["forecast_value"])
+
+
+def test_explain_run_keeps_the_runs_croston_variant(client: TestClient) -> None:
+    run_id = train(client, config={"model_type": "croston", "variant": "sba"})["run_id"]
+    response = client.get(f"/explain/runs/{run_id}")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["model_type"], body["run_id"]) == ("croston", run_id)
+    assert "sba_factor" in [driver["name"] for driver in body["drivers"]]
 
 
 @pytest.mark.parametrize("model_type", ["lightgbm", "regression", "portfolio", "no-such-model"])

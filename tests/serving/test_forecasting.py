@@ -10,7 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from forecastlab.features.series import load_series
-from forecastlab.models import NaiveForecaster, SeasonalNaiveConfig, config_hash
+from forecastlab.models import (
+    NaiveForecaster,
+    SeasonalNaiveConfig,
+    config_hash,
+    make_forecaster,
+    parse_model_config,
+)
 from forecastlab.registry import (
     PORTFOLIO_MODEL_TYPE,
     ModelRunSpec,
@@ -103,6 +109,35 @@ def test_feature_aware_models_round_trip(client: TestClient, config: dict, versi
     )
     assert prediction["model_type"] == config["model_type"]
     assert prediction["config_hash"] == trained["config_hash"]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"model_type": "croston", "variant": "sba", "alpha": 0.2},
+        {"model_type": "tsb", "alpha_d": 0.2, "alpha_p": 0.05},
+        {"model_type": "adida"},
+        {"model_type": "imapa"},
+    ],
+    ids=["croston-sba", "tsb", "adida", "imapa"],
+)
+def test_intermittent_models_round_trip(
+    client: TestClient, observed: np.ndarray, config: dict
+) -> None:
+    trained = train(client, config=config)
+    model_config = parse_model_config(config)
+    assert trained["model_type"] == config["model_type"]
+    assert trained["config_hash"] == config_hash(model_config)
+    assert trained["feature_frame_version"] is None
+
+    prediction = _predict(client, horizon=6, run_id=trained["run_id"])
+    expected = make_forecaster(model_config).fit(observed).predict(6)
+    assert _values(prediction) == pytest.approx(expected.tolist(), rel=1e-12)
+    assert len(set(_values(prediction))) == 1  # one level for every step
+    assert (prediction["model_type"], prediction["config_hash"]) == (
+        config["model_type"],
+        trained["config_hash"],
+    )
 
 
 def test_a_disabled_model_names_its_flag(client: TestClient) -> None:

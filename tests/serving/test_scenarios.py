@@ -151,6 +151,17 @@ def test_simulate_a_promotion_on_a_baseline_run(client: TestClient, seasonal: st
     ]
 
 
+def test_simulate_on_an_intermittent_model_run(client: TestClient) -> None:
+    run_id = train(client, config={"model_type": "tsb", "alpha_p": 0.05})["run_id"]
+    plain = _simulate(client, run_id, assumptions={})
+    comparison = _simulate(client, run_id, assumptions=PROMOTION)
+    assert (comparison["model_type"], comparison["method"]) == ("tsb", "heuristic")
+    assert [point["baseline"] for point in comparison["points"]] == [
+        point["scenario"] for point in plain["points"]
+    ]
+    assert comparison["scenario_total_units"] > comparison["baseline_total_units"]
+
+
 def test_simulate_re_forecasts_a_regression_run(client: TestClient) -> None:
     run_id = train(client, config={"model_type": "regression", "max_iter": 50})["run_id"]
     comparison = _simulate(client, run_id, assumptions=PROMOTION)

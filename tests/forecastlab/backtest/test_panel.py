@@ -16,12 +16,17 @@ from forecastlab.backtest import (
     run_backtest,
 )
 from forecastlab.models import (
+    ADIDAConfig,
+    CrostonConfig,
+    IMAPAConfig,
+    ModelConfigBase,
     MovingAverageConfig,
     NaiveConfig,
     RegressionConfig,
     SeasonalAverageConfig,
     SeasonalNaiveConfig,
     TrendRegressionBaselineConfig,
+    TSBConfig,
     WeightedMovingAverageConfig,
 )
 
@@ -35,7 +40,13 @@ MODELS = (
     SeasonalAverageConfig(season_length=3, lookback_cycles=2),
     TrendRegressionBaselineConfig(alpha=1.0),
     TrendRegressionBaselineConfig(alpha=25.0, include_dow=False),
+    CrostonConfig(),
+    CrostonConfig(variant="sba", alpha=0.2),
+    TSBConfig(alpha_d=0.2, alpha_p=0.05),
+    ADIDAConfig(),
+    IMAPAConfig(),
 )
+INTERMITTENT = MODELS[-5:]
 TOL = {"rtol": 1e-9, "atol": 1e-9}
 
 
@@ -49,6 +60,25 @@ def _panel(seed: int = 0, n_series: int = 12) -> pd.DataFrame:
         y = np.maximum(0, level + 4 * np.sin(np.arange(n) / 1.1) + rng.normal(0, 3, n)).round(1)
         y[rng.random(n) < 0.1] = 0.0
         frames.append(pd.DataFrame({"unique_id": f"s{i:02d}", "ds": ds, "y": y}))
+    return pd.concat(frames).sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
+def _intermittent_panel(seed: int = 0, n_series: int = 30) -> pd.DataFrame:
+    """Zero-heavy negative-binomial counts of unequal lengths (some too short for the split),
+    including series that never sell, sell once, or sell only before the last folds."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for i, n in enumerate(rng.integers(20, 150, n_series)):
+        y = rng.negative_binomial(1, 0.4, n) * (rng.random(n) < rng.uniform(0.03, 0.7))
+        if i % 6 == 0:
+            y[:] = 0
+        elif i % 6 == 1:
+            y[:] = 0
+            y[rng.integers(n)] = 3
+        elif i % 6 == 2:
+            y[n // 3 :] = 0
+        ds = pd.date_range("2024-01-01", periods=n, freq="D")
+        frames.append(pd.DataFrame({"unique_id": f"s{i:02d}", "ds": ds, "y": y.astype(float)}))
     return pd.concat(frames).sample(frac=1.0, random_state=seed).reset_index(drop=True)
 
 
@@ -113,6 +143,34 @@ def test_panel_equals_the_runner(split: SplitConfig, variant: int) -> None:
             checked += 1
     assert checked >= 3 * len(models)
     assert cv.attrs["skipped_series"]  # the random panel has series too short for the split
+
+
+@pytest.mark.parametrize("config", INTERMITTENT, ids=["croston", "sba", "tsb", "adida", "imapa"])
+@pytest.mark.parametrize("split", SPLITS[:2], ids=["expanding", "sliding-gap"])
+def test_intermittent_kernels_equal_the_forecaster(
+    config: ModelConfigBase, split: SplitConfig
+) -> None:
+    panel = _intermittent_panel()
+    cv = backtest_baselines(panel, split, [config])
+    checked = 0
+    for uid, series in panel.groupby("unique_id"):
+        if uid in cv.attrs["skipped_series"]:
+            continue
+        series = series.sort_values("ds")
+        backtest = BacktestConfig(
+            split_config=split, model_config_main=config, include_baselines=False
+        )
+        result = run_backtest(series["ds"].to_numpy(), series["y"].to_numpy(), backtest)
+        folds = result.main_model_results.fold_results
+        np.testing.assert_allclose(
+            cv.loc[cv["unique_id"] == uid, config.model_type],
+            np.concatenate([f.predictions for f in folds]),
+            **TOL,
+            err_msg=str(uid),
+        )
+        checked += 1
+    assert checked >= 20
+    assert (cv.groupby("unique_id")["y"].sum() == 0).any()  # never-selling series included
 
 
 def test_horizon_step_is_the_gap_offset_and_rows_are_ordered() -> None:

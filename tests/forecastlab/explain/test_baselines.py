@@ -15,6 +15,7 @@ from forecastlab.models import InsufficientDataError, ModelError, make_forecaste
 from forecastlab.settings import Settings
 
 SETTINGS = Settings()
+INTERMITTENT_TYPES = {"croston", "tsb", "adida", "imapa"}
 CONFIGS: list[dict[str, Any]] = [
     {"model_type": "naive"},
     {"model_type": "seasonal_naive"},
@@ -28,7 +29,13 @@ CONFIGS: list[dict[str, Any]] = [
     {"model_type": "trend_regression_baseline"},
     {"model_type": "trend_regression_baseline", "include_dow": False, "alpha": 0.1},
     {"model_type": "trend_regression_baseline", "include_month": False},
+    {"model_type": "croston"},
+    {"model_type": "croston", "variant": "sba", "alpha": 0.2},
+    {"model_type": "tsb", "alpha_d": 0.2, "alpha_p": 0.05},
+    {"model_type": "adida"},
+    {"model_type": "imapa"},
 ]
+INTERMITTENT_CONFIGS = [config for config in CONFIGS if config["model_type"] in INTERMITTENT_TYPES]
 
 
 def _history(y: np.ndarray) -> History:
@@ -55,6 +62,71 @@ def test_the_explained_value_is_the_models_forecast(config: dict[str, Any], n: i
         assert breakdown.forecast == forecast
         total = sum(driver.contribution for driver in breakdown.drivers)
         assert total == pytest.approx(forecast, abs=1e-9)
+
+
+def _sparse(n: int, seed: int) -> np.ndarray:
+    """Zero-heavy counts: most days sell nothing."""
+    rng = np.random.default_rng(seed)
+    return (rng.negative_binomial(1, 0.4, n) * (rng.random(n) < 0.2)).astype(float)
+
+
+@pytest.mark.parametrize(
+    "config", INTERMITTENT_CONFIGS, ids=lambda c: "-".join(map(str, c.values()))
+)
+@pytest.mark.parametrize(
+    "y",
+    [_sparse(90, 0), _sparse(200, 1), _sparse(30, 2), np.zeros(40), np.array([0.0, 0, 6, 0])],
+    ids=["sparse-90", "sparse-200", "sparse-30", "all-zero", "one-sale"],
+)
+def test_intermittent_explanations_are_the_models_forecast(
+    config: dict[str, Any], y: np.ndarray
+) -> None:
+    breakdown, forecast = _explain(config, y)
+    assert breakdown.forecast == forecast
+    total = sum(driver.contribution for driver in breakdown.drivers)
+    assert total == pytest.approx(forecast, abs=1e-9)
+    assert breakdown.drivers[-1].name == "demand_days"
+    assert breakdown.drivers[-1].feature_value == np.count_nonzero(y)
+    assert breakdown.confidence in ("low", "medium")
+
+
+def test_croston_drivers_are_the_smoothed_size_and_interval() -> None:
+    y = np.array([0, 0, 3, 0, 0, 0, 2, 0, 1, 0], float)
+    breakdown, forecast = _explain({"model_type": "croston", "variant": "sba"}, y)
+    names = [driver.name for driver in breakdown.drivers]
+    assert names == ["demand_rate", "demand_size", "demand_interval", "sba_factor", "demand_days"]
+    by_name = {driver.name: driver for driver in breakdown.drivers}
+    assert by_name["demand_size"].feature_value == pytest.approx(2.71)
+    assert by_name["demand_interval"].feature_value == pytest.approx(2.99)
+    assert by_name["sba_factor"].feature_value == 0.95
+    assert forecast == pytest.approx(0.95 * 2.71 / 2.99)
+    assert breakdown.confidence == "low"  # 10 observations, 3 with demand
+
+    no_demand, _ = _explain({"model_type": "croston"}, np.zeros(60))
+    assert [driver.name for driver in no_demand.drivers] == ["last_observation", "demand_days"]
+
+
+def test_aggregation_drivers() -> None:
+    y = np.tile([0.0, 0.0, 4.0], 30)  # a sale every third day
+    adida, forecast = _explain({"model_type": "adida"}, y)
+    assert [driver.name for driver in adida.drivers] == [
+        "aggregated_rate",
+        "aggregation_level",
+        "bucket_forecast",
+        "demand_days",
+    ]
+    assert adida.drivers[1].feature_value == 3.0
+    assert adida.drivers[2].feature_value == pytest.approx(4.0)  # every bucket totals 4
+    assert forecast == pytest.approx(4.0 / 3)
+    assert adida.confidence == "medium"  # 90 observations, 30 with demand
+
+    imapa, _ = _explain({"model_type": "imapa"}, y)
+    by_name = {driver.name: driver.feature_value for driver in imapa.drivers}
+    assert by_name["aggregation_level"] == 3.0
+    assert by_name["rate_largest_bucket"] == pytest.approx(4.0 / 3)
+
+    empty, _ = _explain({"model_type": "imapa"}, np.zeros(10))
+    assert [driver.name for driver in empty.drivers] == ["no_demand", "demand_days"]
 
 
 def test_every_explainable_type_is_covered() -> None:

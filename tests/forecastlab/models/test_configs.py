@@ -11,6 +11,9 @@ from pydantic import ValidationError
 
 from forecastlab.models import (
     KNOWN_MODEL_TYPES,
+    ADIDAConfig,
+    CrostonConfig,
+    IMAPAConfig,
     LightGBMConfig,
     ModelConfig,
     MovingAverageConfig,
@@ -21,6 +24,7 @@ from forecastlab.models import (
     SeasonalAverageConfig,
     SeasonalNaiveConfig,
     TrendRegressionBaselineConfig,
+    TSBConfig,
     WeightedMovingAverageConfig,
     XGBoostConfig,
     config_hash,
@@ -88,6 +92,10 @@ def test_union_covers_the_known_types_in_order() -> None:
                 "feature_config_hash": None,
             },
         ),
+        (CrostonConfig(), {"variant": "classic", "alpha": 0.1}),
+        (TSBConfig(), {"alpha_d": 0.1, "alpha_p": 0.1}),
+        (ADIDAConfig(), {}),
+        (IMAPAConfig(), {}),
     ],
 )
 def test_defaults(config: Any, expected: dict[str, Any]) -> None:
@@ -118,6 +126,9 @@ def test_defaults(config: Any, expected: dict[str, Any]) -> None:
         {"model_type": "random_forest", "n_estimators": 500, "max_depth": None},
         {"model_type": "random_forest", "max_depth": 2, "min_samples_leaf": 50},
         {"model_type": "random_forest", "max_depth": 64, "min_samples_leaf": 1},
+        {"model_type": "croston", "variant": "sba", "alpha": 1.0},
+        {"model_type": "croston", "alpha": 0.001},
+        {"model_type": "tsb", "alpha_d": 1.0, "alpha_p": 0.001},
     ],
 )
 def test_bounds_are_inclusive_where_the_spec_says_so(data: dict[str, Any]) -> None:
@@ -164,6 +175,12 @@ def test_bounds_are_inclusive_where_the_spec_says_so(data: dict[str, Any]) -> No
         {"model_type": "random_forest", "max_depth": 65},
         {"model_type": "random_forest", "min_samples_leaf": 0},
         {"model_type": "random_forest", "min_samples_leaf": 51},
+        {"model_type": "croston", "alpha": 0},
+        {"model_type": "croston", "alpha": 1.01},
+        {"model_type": "croston", "variant": "optimized"},
+        {"model_type": "tsb", "alpha_d": 0},
+        {"model_type": "tsb", "alpha_p": 1.5},
+        {"model_type": "adida", "alpha": 0.1},
     ],
 )
 def test_out_of_bounds_values_are_rejected(data: dict[str, Any]) -> None:

@@ -46,6 +46,10 @@ def test_insufficient_data_message(settings: Settings) -> None:
         ({"model_type": "lightgbm"}, 2),
         ({"model_type": "xgboost"}, 2),
         ({"model_type": "random_forest", "min_samples_leaf": 1}, 2),
+        ({"model_type": "croston", "variant": "sba"}, 1),
+        ({"model_type": "tsb"}, 1),
+        ({"model_type": "adida"}, 1),
+        ({"model_type": "imapa"}, 1),
     ],
 )
 def test_minimum_observations(data: dict[str, object], needed: int, all_enabled: Settings) -> None:

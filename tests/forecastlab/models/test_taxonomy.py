@@ -14,7 +14,7 @@ from forecastlab.models import (
 )
 
 
-def test_the_eleven_types_in_spec_order() -> None:
+def test_the_spec_types_in_spec_order_then_the_intermittent_models() -> None:
     assert KNOWN_MODEL_TYPES == (
         "naive",
         "seasonal_naive",
@@ -27,6 +27,10 @@ def test_the_eleven_types_in_spec_order() -> None:
         "lightgbm",
         "xgboost",
         "random_forest",
+        "croston",
+        "tsb",
+        "adida",
+        "imapa",
     )
 
 
@@ -38,6 +42,10 @@ def test_target_only_and_feature_aware_partition_the_types() -> None:
         "weighted_moving_average",
         "seasonal_average",
         "trend_regression_baseline",
+        "croston",
+        "tsb",
+        "adida",
+        "imapa",
     } == TARGET_ONLY_TYPES
     assert {
         "regression",
@@ -53,6 +61,10 @@ def test_target_only_and_feature_aware_partition_the_types() -> None:
     [
         ("naive", "baseline"),
         ("seasonal_average", "baseline"),
+        ("croston", "baseline"),
+        ("tsb", "baseline"),
+        ("adida", "baseline"),
+        ("imapa", "baseline"),
         ("trend_regression_baseline", "additive"),
         ("prophet_like", "additive"),
         ("regression", "tree"),
