@@ -41,7 +41,7 @@ from forecastlab.features.frames import (  # noqa: E402
     future_frame,
     historical_frame,
 )
-from forecastlab.features.mart_future import FUTURE_INPUTS, SERIES_KEYS  # noqa: E402
+from forecastlab.features.horizon import SERIES_KEYS, TARGET_INPUTS  # noqa: E402
 from forecastlab.features.series import load_series, observed_exogenous  # noqa: E402
 from forecastlab.models import LightGBMConfig, make_forecaster  # noqa: E402
 from forecastlab.models.global_model import GlobalForecaster, load_feature_panel  # noqa: E402
@@ -68,15 +68,15 @@ def global_model(panel: pd.DataFrame, cutoff: pd.Timestamp, out: dict[str, Any])
     model = GlobalForecaster()
     model.make_estimator()  # imports lightgbm outside the timed region
     out["global_fit_s"], _ = _timed(lambda: model.fit(train))
-    matrix = model.design_matrix(train)
-    target = train[TARGET_COLUMN].to_numpy(float)
-    bare = model.make_estimator()  # the very same hyper-parameters
+    matrix, target, _ = model.training_matrix(train)
+    # The very same hyper-parameters and number of trees, without the early-stopping probe.
+    bare = model.make_estimator(n_estimators=model.best_iteration_)
     out["bare_fit_s"], _ = _timed(lambda: bare.fit(matrix, target))
     out["fit_ratio"] = out["global_fit_s"] / out["bare_fit_s"]
     out["train_rows"] = len(train)
     test = panel[panel["date"] > cutoff].copy()
     test["step"] = test.groupby(SERIES_KEYS).cumcount() + 1
-    requests = test[[*SERIES_KEYS, "date", "step", *FUTURE_INPUTS]]
+    requests = test[[*SERIES_KEYS, "date", "step", *TARGET_INPUTS]]
     out["global_predict_s"], test["global"] = _timed(lambda: model.predict_rows(requests))
     out["global_wape_all"] = wape(test[TARGET_COLUMN].to_numpy(float), test["global"].to_numpy())
     return test

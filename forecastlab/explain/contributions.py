@@ -1,7 +1,7 @@
 """One forecast day of a tree model taken apart: a driver per feature plus the bias.
 
-The drivers sum to the model's raw output for the day (before the D-11 floor at 0); the
-explained `forecast` is the value the model serves.
+The drivers sum to the model's raw output for the day (before the D-11 floor at 0; for count
+objectives the log of the forecast); the explained `forecast` is the value the model serves.
 """
 
 from __future__ import annotations
@@ -57,7 +57,15 @@ def tree_breakdown(
     # Unknown values the trees never split on (e.g. days_since_launch without a launch date)
     # change nothing; those they do split on send the row down a missing-value branch.
     unknown = int((np.isnan(values) & (contributions != 0.0)).sum())
-    extra = floor_caveat(float(attribution.raw[step]))
+    extra = (
+        (
+            "The model predicts counts on the log scale: the drivers add up to "
+            f"log(forecast) = {attribution.raw[step]:.3f}, and each multiplies the forecast "
+            "by exp(its contribution).",
+        )
+        if attribution.log_link
+        else floor_caveat(float(attribution.raw[step]))
+    )
     if unknown:
         extra += (
             f"{unknown} feature(s) the trees use are unknown on this day (lags and windows "

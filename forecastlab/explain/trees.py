@@ -36,6 +36,8 @@ class Attribution:
     method: Method
     contributions: np.ndarray  # (rows, features), in the input's column order
     bias: np.ndarray  # (rows,)
+    # Count objectives (Poisson, Tweedie) predict exp(raw): the terms add up on the log scale.
+    log_link: bool = False
 
     @property
     def raw(self) -> np.ndarray:
@@ -43,15 +45,20 @@ class Attribution:
         return self.contributions.sum(axis=1) + self.bias
 
 
+_LOG_LINK = frozenset({"poisson", "tweedie", "gamma"})
+
+
 def attribute(estimator: Any, rows: pd.DataFrame | np.ndarray) -> Attribution:
     """The attribution of `estimator`'s raw prediction for each row (as `predict` takes it)."""
     if isinstance(estimator, HistGradientBoostingRegressor):
-        return Attribution("tree_path", *_decision_paths(estimator, rows))
+        log_link = estimator.loss in _LOG_LINK
+        return Attribution("tree_path", *_decision_paths(estimator, rows), log_link=log_link)
     from lightgbm import LGBMModel  # a required dependency (DESIGN), imported only when used
 
     if isinstance(estimator, LGBMModel):
         values = np.asarray(estimator.predict(rows, pred_contrib=True), dtype=np.float64)
-        return Attribution("shap", values[:, :-1], values[:, -1])
+        log_link = estimator.objective in _LOG_LINK
+        return Attribution("shap", values[:, :-1], values[:, -1], log_link=log_link)
     raise NotExplainableError(f"no per-feature attribution for a {type(estimator).__name__}")
 
 

@@ -122,7 +122,13 @@ def test_contributions_sum_to_the_raw_output_of_the_served_forecast(
     result = explain_contributions(engine, runs[run], HORIZON, *series)
     forecast = service.forecast_series(engine, runs[run], HORIZON, *series)
     rows = tree_rows(forecast.forecaster, forecast.store_id, forecast.product_id, HORIZON)
-    raw = rows.estimator.predict(rows.rows)
+    served = rows.estimator.predict(rows.rows)
+    # The drivers add up to the raw score: the prediction itself, or its log (count objectives).
+    raw = (
+        rows.estimator._raw_predict(rows.rows).ravel()
+        if method == "tree_path"
+        else rows.estimator.predict(rows.rows, raw_score=True)
+    )
 
     assert (result.method, result.horizon, len(result.explanations)) == (method, HORIZON, HORIZON)
     assert result.run_model_type == run
@@ -130,7 +136,7 @@ def test_contributions_sum_to_the_raw_output_of_the_served_forecast(
         assert (explanation.model_type, explanation.method) == (model_type, method)
         total = sum(driver.contribution for driver in explanation.drivers)
         assert total == pytest.approx(raw[step], abs=1e-6)
-        assert explanation.forecast_value == forecast.values[step] == max(raw[step], 0.0)
+        assert explanation.forecast_value == forecast.values[step] == max(served[step], 0.0)
         assert explanation.forecast_date == forecast.dates[step]
         assert explanation.as_of_date == forecast.origin
         names = [driver.name for driver in explanation.drivers]

@@ -8,11 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecastlab.features.columns import FEATURE_COLUMNS, KEY_COLUMNS
 from forecastlab.features.frames import historical_frame
-from forecastlab.features.mart_future import PanelTail, mart_future_rows
 from forecastlab.features.series import load_series
-from forecastlab.models.global_model import load_feature_panel
 from tests.dbt.conftest import read_table
 
 START, END = date(2025, 1, 1), date(2025, 6, 30)
@@ -49,23 +46,3 @@ def test_v1_historical_columns_equal_the_mart(small_warehouse, mart):
             np.testing.assert_allclose(
                 frame[column].to_numpy(), rows[column].to_numpy(float), err_msg=column
             )
-
-
-def test_future_mart_rows_equal_the_mart_where_observable(small_warehouse):
-    panel = load_feature_panel(small_warehouse.engine)
-    position = panel.groupby(["store_id", "product_id"]).cumcount()
-    held = 30
-    cut = panel.groupby(["store_id", "product_id"])["date"].transform("size") - held
-    tail = PanelTail.from_panel(panel[position < cut])
-    requests = panel.loc[
-        position >= cut, [*KEY_COLUMNS, "unit_price", "promo_active", "is_holiday"]
-    ]
-    requests["step"] = (position - cut + 1)[position >= cut]
-    future = mart_future_rows(tail, requests)
-    expected = panel.loc[position >= cut, list(FEATURE_COLUMNS)].astype(float)
-    observable = future.notna().to_numpy()
-    np.testing.assert_allclose(future.to_numpy()[observable], expected.to_numpy()[observable])
-    first = future[requests["step"] == 1]
-    assert first.drop(columns="stockout_lag_1").notna().all().all()
-    assert future.loc[requests["step"] > 1, "stockout_lag_1"].isna().all()
-    assert future.loc[requests["step"] > 28, "lag_28"].isna().all()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from forecastlab.backtest.splitter import SplitConfig
-from forecastlab.features.columns import FEATURE_COLUMNS
+from forecastlab.features.horizon import History, horizon_rows, training_rows
 from forecastlab.models.global_model import GlobalForecaster, backtest_global, load_feature_panel
 
 SPLIT = SplitConfig(n_splits=3, min_train_size=60, gap=2, horizon=7)
@@ -27,15 +27,16 @@ def fitted(panel) -> GlobalForecaster:
 
 
 def test_load_feature_panel_filters(small_warehouse, panel):
-    assert list(panel.columns[:6]) == [
+    assert list(panel.columns) == [
         "store_id",
         "product_id",
         "date",
         "quantity",
         "unit_price",
-        "is_stockout",
+        "promo_active",
+        "is_holiday",
+        "category",
     ]
-    assert list(panel.columns[6:]) == list(FEATURE_COLUMNS)
     assert panel.equals(panel.sort_values(["store_id", "product_id", "date"], ignore_index=True))
     store, product = panel.iloc[0][["store_id", "product_id"]]
     some = load_feature_panel(
@@ -121,9 +122,66 @@ def test_backtest_global_does_not_leak_the_test_window(backtest, panel):
     tampered = panel.copy()
     rng = np.random.default_rng(0)
     tampered.loc[after, "quantity"] = rng.integers(0, 1000, after.sum())
-    tampered.loc[after, list(FEATURE_COLUMNS[:10])] = rng.random((after.sum(), 10)) * 1000
+    tampered.loc[after, "unit_price"] = rng.random(after.sum()) * 1000
+    # The test window's own price/promotion/holiday are the inputs a forecast may read.
+    tampered.loc[after, "unit_price"] = panel.loc[after, "unit_price"]
     again = backtest_global(tampered, SPLIT, "lightgbm", **SMALL_MODEL)
     np.testing.assert_array_equal(
         again.loc[again.fold == 0, "global_lightgbm"], fold0["global_lightgbm"]
     )
     assert not np.array_equal(again.loc[again.fold == 0, "y"], fold0["y"])
+
+
+def test_forecast_rows_equal_training_rows_at_the_same_origin(panel):
+    """No train/serve skew: for one origin, the rows the model trains on (targets 1..H rows
+    after it) and the rows it forecasts from (history cut at the origin) have the same
+    features, value for value, so the same availability (NaN pattern) too."""
+    horizon = 14
+    history = History.from_panel(panel)
+    origin = history.length - horizon - 1  # per series: the origin, `horizon` rows before the end
+    series = np.repeat(np.arange(history.length.size), horizon)
+    steps = np.tile(np.arange(1, horizon + 1), history.length.size)
+    target_rows = history.start[series] + origin[series] + steps
+    targets = panel.iloc[target_rows][["date", "unit_price", "promo_active", "is_holiday"]]
+    training = horizon_rows(history, series, origin[series], steps, targets)
+
+    position = panel.groupby(["store_id", "product_id"]).cumcount().to_numpy()
+    cut = panel[position <= np.repeat(origin, history.length)]
+    model = GlobalForecaster(**SMALL_MODEL).fit(cut)
+    requests = panel.iloc[target_rows][["store_id", "product_id", *targets.columns]]
+    requests["step"] = steps
+    served = model.rows_matrix(requests.reset_index(drop=True))
+    kept = [c for c in model.feature_names_ if c in training.columns]
+    assert len(kept) > 20
+    pd.testing.assert_frame_equal(
+        served[kept].astype(float),
+        training[kept].reset_index(drop=True).astype(np.float32).astype(float),
+    )
+    # The longest lag features are present at every step, exactly as in training.
+    assert served["mean_112"].notna().all() and served["last_6"].notna().all()
+
+
+def test_training_rows_cover_every_step_and_start_at_observed_origins(panel):
+    history = History.from_panel(panel)
+    series, origin, step = training_rows(history, 28, seed=3)
+    assert set(np.unique(step)) == set(range(1, 29))
+    assert (origin >= 0).all() and (origin + step < history.length[series]).all()
+    again = training_rows(history, 28, seed=3)
+    assert all(np.array_equal(a, b) for a, b in zip((series, origin, step), again, strict=True))
+
+
+def test_constant_and_empty_features_are_dropped_and_recorded(panel):
+    flat = panel.assign(promo_active=0, unit_price=np.nan)
+    model = GlobalForecaster(**SMALL_MODEL).fit(flat)
+    assert {"promo_active", "price_ratio"} <= set(model.dropped_features_)
+    assert "promo_active" not in model.feature_names_
+    assert model.params()["dropped_features"].count("promo_active") == 1
+    assert (model.predict_panel(7)["forecast"] >= 0).all()
+
+
+@pytest.mark.parametrize("objective", ["tweedie", "poisson", "l2"])
+def test_objectives_are_selectable_and_recorded(panel, objective):
+    model = GlobalForecaster(objective=objective, **SMALL_MODEL).fit(panel)
+    assert model.params()["objective"] == objective
+    assert model.model_.get_params()["objective"] == model.loss
+    assert 1 <= model.best_iteration_ <= SMALL_MODEL["n_estimators"]
