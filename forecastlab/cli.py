@@ -28,7 +28,7 @@ from forecastlab.db.stats import date_range, table_counts
 from forecastlab.loader import LoadReport, LoadValidationError, load_folder
 from forecastlab.runtime import prepare_dagster_home, service_env
 from forecastlab.settings import PROJECT_ROOT, Settings, get_settings
-from forecastlab.training.selection import holdout_evidence, leaderboard
+from forecastlab.training.selection import holdout_evidence, leaderboard, policy_comparison
 
 console = Console()
 err = Console(stderr=True)
@@ -348,10 +348,25 @@ def _print_models(endpoints: Endpoints) -> None:
         production = registry.get_alias(registry.PRODUCTION_ALIAS)
     except registry.AliasNotFoundError:
         production = None
-    verdict = "promoted to production" if evidence.passed else "NOT promoted (check failed)"
+    policies = policy_comparison(app_engine(endpoints))
     console.print(
-        f"Portfolio on the held-out fold: WAPE {_fmt(evidence.portfolio_wape)} vs seasonal naive "
-        f"{_fmt(evidence.seasonal_naive_wape)} over {evidence.series} series: {verdict}."
+        "Selection policies on the held-out fold (WAPE): "
+        + ", ".join(
+            f"{row.policy} {_fmt(row.holdout_wape)}{' (chosen)' if row.chosen else ''}"
+            for row in policies.itertuples(index=False)
+        )
+    )
+    verdict = (
+        "promoted to production"
+        if evidence.passed
+        else "NOT promoted: " + "; ".join(evidence.failures())
+    )
+    console.print(
+        f"Portfolio ({evidence.policy}) on the held-out fold: WAPE {_fmt(evidence.portfolio_wape)}"
+        f" (bias {_fmt(evidence.portfolio_bias)}%) vs seasonal naive "
+        f"{_fmt(evidence.seasonal_naive_wape)} and best moving average "
+        f"{evidence.best_simple_model} {_fmt(evidence.best_simple_wape)} over {evidence.series} "
+        f"series: {verdict}."
     )
     if production is not None:
         console.print(

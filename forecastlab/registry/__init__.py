@@ -39,7 +39,7 @@ from forecastlab.registry.errors import (
 )
 from forecastlab.registry.listing import DEFAULT_SORT, SORT_FIELDS, RunPage, SortOrder, list_runs
 from forecastlab.registry.modelrun import ModelRunSpec, log_model_run
-from forecastlab.registry.portfolio import Portfolio, SeriesForecaster
+from forecastlab.registry.portfolio import Ensemble, Portfolio, SeriesForecaster
 from forecastlab.registry.runs import (
     STATUS_TAG,
     TRANSITIONS,
@@ -70,6 +70,7 @@ __all__ = [
     "ArtifactNotFoundError",
     "DuplicatePolicy",
     "DuplicateRunError",
+    "Ensemble",
     "InvalidTransitionError",
     "ModelRunSpec",
     "Portfolio",

@@ -64,3 +64,20 @@ class Portfolio:
     def predict_series(self, store_id: int, product_id: int, horizon: int) -> np.ndarray:
         """SeriesForecaster protocol: the pyfunc wrapper (or an outer portfolio) calls this."""
         return self.predict(store_id, product_id, horizon)
+
+
+@dataclass
+class Ensemble:
+    """The mean forecast of several models of one series (the top-k ensemble policy).
+
+    Members are single-series forecasters or shared series forecasters (a global model);
+    `names` are their candidate names, in the same order.
+    """
+
+    members: list[Any]
+    names: list[str]
+
+    def predict_series(self, store_id: int, product_id: int, horizon: int) -> np.ndarray:
+        """SeriesForecaster protocol: the members' forecasts averaged step by step."""
+        forecasts = [forecast_with(m, store_id, product_id, horizon) for m in self.members]
+        return np.mean(forecasts, axis=0)

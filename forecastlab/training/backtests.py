@@ -74,7 +74,7 @@ def series_backtests(
     summary = BacktestSummary(series=int(panel["unique_id"].nunique()))
     frames = []
     if not panel.empty:
-        configs = [config.model_config_for(m) for m in config.baseline_models]
+        configs = {name: config.model_config_for(name) for name in config.baseline_models}
         cv = backtest_baselines(panel[["unique_id", "ds", "y"]], config.split(), configs)
         summary.skipped = list(cv.attrs.get("skipped_series", []))
         frames.append(fold_sums(cv, config.baseline_models))
@@ -133,7 +133,13 @@ def global_backtests(engine: Engine, config: TrainingConfig) -> BacktestSummary:
     panel = load_feature_panel(engine)
     frames = []
     for kind in config.global_models:
-        cv = backtest_global(panel, config.split(), kind, n_estimators=config.global_n_estimators)
+        cv = backtest_global(
+            panel,
+            config.split(),
+            kind,
+            n_estimators=config.global_n_estimators,
+            objective=config.global_objective,
+        )
         frames.append(fold_sums(cv, [global_model_name(kind)]))
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     replace_fold_metrics(engine, rows, shard=GLOBAL_SHARD)

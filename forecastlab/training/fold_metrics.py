@@ -23,9 +23,11 @@ SUM_COLUMNS = (
     "error_sum",
     "smape_sum",
 )
-# abs_errors: the points' sorted |actual - forecast|, what the intervals are calibrated on.
+# abs_errors: the points' sorted |actual - forecast|, what the intervals are calibrated on;
+# forecasts / actuals: the points in horizon-step order.
 FOLD_COLUMNS = (
-    "store_id", "product_id", "model", "fold", "bucket", "cutoff", *SUM_COLUMNS, "abs_errors"
+    "store_id", "product_id", "model", "fold", "bucket", "cutoff", *SUM_COLUMNS, "abs_errors",
+    "forecasts", "actuals",
 )  # fmt: skip
 
 
@@ -44,9 +46,14 @@ def bucket_labels(horizon_step: np.ndarray) -> np.ndarray:
 
 
 def fold_sums(cv: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
-    """Collapse a long CV frame into FOLD_COLUMNS rows: one per series, model, fold and bucket."""
+    """Collapse a long CV frame into FOLD_COLUMNS rows: one per series, model, fold and bucket.
+
+    The bucket comes from `horizon_step` unless the frame carries a `bucket` column already.
+    """
     frames = []
-    buckets = bucket_labels(cv["horizon_step"].to_numpy())
+    buckets = (
+        cv["bucket"].to_numpy() if "bucket" in cv else bucket_labels(cv["horizon_step"].to_numpy())
+    )
     for model in models:
         if model not in cv.columns:
             continue
@@ -61,6 +68,9 @@ def fold_sums(cv: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
                 "unique_id": cv["unique_id"].to_numpy(),
                 "fold": cv["fold"].to_numpy(),
                 "bucket": buckets,
+                "horizon_step": cv["horizon_step"].to_numpy(),
+                "actual": actual,
+                "forecast": forecast,
                 "cutoff": cv["cutoff"].to_numpy(),
                 "n_points": 1,
                 "abs_error_sum": np.abs(err),
@@ -82,6 +92,9 @@ def fold_sums(cv: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
         edges = np.cumsum(grouped["n_points"].to_numpy())[:-1]
         errors = np.split(part["abs_error_sum"].to_numpy(), edges)
         grouped["abs_errors"] = [values.tolist() for values in errors]
+        in_steps = part.sort_values([*keys, "horizon_step"])
+        for column, source in (("forecasts", "forecast"), ("actuals", "actual")):
+            grouped[column] = [v.tolist() for v in np.split(in_steps[source].to_numpy(), edges)]
         grouped["model"] = model
         frames.append(grouped)
     if not frames:

@@ -61,3 +61,28 @@ def batch_forecasts(
             out.astype(object).where(out.notna(), None).to_dict("records"),
         )
     return out
+
+
+_COVERAGE_SQL = text(
+    """
+    select
+        (select count(*) from (select distinct store_id, product_id
+                               from marts.fct_sales_features) s) as series_in_mart,
+        (select count(*) from (select distinct store_id, product_id from ml.forecasts) f)
+            as series_forecast,
+        (select count(*) from ml.champion where policy = 'fallback') as fallback_series
+    """
+)
+
+
+def forecast_coverage(engine: Engine) -> dict[str, int]:
+    """Series in the mart, series with a batch forecast, and how many of those use a fallback
+    (too short for any backtest fold)."""
+    with engine.connect() as conn:
+        row = conn.execute(_COVERAGE_SQL).one()
+    return {
+        "series_in_mart": int(row[0]),
+        "series_forecast": int(row[1]),
+        "series_without_forecast": int(row[0]) - int(row[1]),
+        "fallback_series": int(row[2]),
+    }

@@ -16,11 +16,12 @@ from forecastlab.forecasting.feature_model import FeatureAwareModel
 from forecastlab.forecasting.requests import MAX_HORIZON
 from forecastlab.intervals import log_calibration
 from forecastlab.models import FEATURE_AWARE_TYPES, make_forecaster
-from forecastlab.models.global_model import GlobalForecaster, load_feature_panel
+from forecastlab.models.global_model import GlobalForecaster, load_feature_panel, load_holidays
 from forecastlab.registry import (
     PORTFOLIO_MODEL_TYPE,
     PRODUCTION_ALIAS,
     AliasRecord,
+    Ensemble,
     ModelRunSpec,
     Portfolio,
     RunRecord,
@@ -52,11 +53,14 @@ def fit_global_models(engine: Engine, config: TrainingConfig) -> dict[str, Globa
     """Every configured global model, fit once on the whole feature mart."""
     if not config.global_models:
         return {}
-    panel = load_feature_panel(engine)
+    panel, holidays = load_feature_panel(engine), load_holidays(engine)
     return {
         global_model_name(kind): GlobalForecaster(
-            kind, n_estimators=config.global_n_estimators
-        ).fit(panel)
+            kind,
+            n_estimators=config.global_n_estimators,
+            objective=config.global_objective,
+            max_step=config.horizon,
+        ).fit(panel, holidays)
         for kind in config.global_models
     }
 
@@ -74,22 +78,43 @@ def fit_portfolio(
     members: dict[tuple[int, int], Any] = {}
     for row in chosen.itertuples(index=False):
         key = (int(row.store_id), int(row.product_id))
-        if row.model in fitted_globals:
-            members[key] = fitted_globals[row.model]
-        elif row.model in FEATURE_AWARE_TYPES:
-            # the plan past `last` carries the holiday calendar into the future rows
-            series = load_series(engine, *key, first, last, plan_days=MAX_HORIZON)
-            members[key] = FeatureAwareModel.fit(
-                make_forecaster(config.model_config_for(row.model)),
-                series,
-                origin=pd.Timestamp(series.dates[-1]).date(),
-                baseline_price=baseline_price(series),
-            )
-        else:
-            y = by_series[key]["y"].to_numpy(dtype=float)
-            members[key] = make_forecaster(config.model_config_for(row.model)).fit(y)
+        names = list(row.members) if row.members is not None else [row.model]
+        fitted = [
+            _fit_member(engine, config, name, key, by_series[key], fitted_globals, (first, last))
+            for name in names
+        ]
+        members[key] = fitted[0] if row.members is None else Ensemble(fitted, names)
     mix = chosen["model"].value_counts().sort_index().to_dict()
-    return Portfolio(members=members, metadata={"champions": mix, "series": len(members)})
+    policies = chosen["policy"].value_counts().sort_index().to_dict()
+    return Portfolio(
+        members=members,
+        metadata={"champions": mix, "series": len(members), "policies": policies},
+    )
+
+
+def _fit_member(
+    engine: Engine,
+    config: TrainingConfig,
+    name: str,
+    key: tuple[int, int],
+    targets: pd.DataFrame,
+    fitted_globals: dict[str, GlobalForecaster],
+    window: tuple[date, date],
+) -> Any:
+    """One candidate fitted on all observed rows of one series (global models: their one fit)."""
+    if name in fitted_globals:
+        return fitted_globals[name]
+    model_config = config.model_config_for(name)
+    if model_config.model_type in FEATURE_AWARE_TYPES:
+        # the plan past `last` carries the holiday calendar into the future rows
+        series = load_series(engine, *key, *window, plan_days=MAX_HORIZON)
+        return FeatureAwareModel.fit(
+            make_forecaster(model_config),
+            series,
+            origin=pd.Timestamp(series.dates[-1]).date(),
+            baseline_price=baseline_price(series),
+        )
+    return make_forecaster(model_config).fit(targets["y"].to_numpy(dtype=float))
 
 
 def _data_window(engine: Engine) -> tuple[date, date]:
@@ -178,7 +203,7 @@ def register_global_models(
             ModelRunSpec(
                 model_type=name,
                 model=model,
-                model_config={"kind": model.kind, **model_params(model)},
+                model_config=model.params(),
                 store_id=None,
                 product_id=None,
                 data_window_start=first,
@@ -195,16 +220,6 @@ def register_global_models(
     return records
 
 
-def model_params(model: GlobalForecaster) -> dict[str, Any]:
-    """A global model's hyper-parameters, for the run's params."""
-    return {
-        "n_estimators": model.n_estimators,
-        "learning_rate": model.learning_rate,
-        "max_depth": model.max_depth,
-        "random_state": model.random_state,
-    }
-
-
 def _provenance(dagster_run_id: str | None) -> dict[str, str]:
     return {"dagster_run_id": dagster_run_id} if dagster_run_id else {}
 
@@ -215,6 +230,7 @@ def register_portfolio(
     config: TrainingConfig,
     evidence: PromotionEvidence,
     board: pd.DataFrame,
+    policies: pd.DataFrame,
     *,
     dagster_run_id: str | None = None,
 ) -> RunRecord:
@@ -223,14 +239,23 @@ def register_portfolio(
     first, last = _data_window(engine)
     metrics = {
         "holdout_wape": evidence.portfolio_wape,
+        "holdout_bias_pct": evidence.portfolio_bias,
         "seasonal_naive_holdout_wape": evidence.seasonal_naive_wape,
+        "best_simple_holdout_wape": evidence.best_simple_wape,
         "series": float(evidence.series),
         "holdout_points": float(evidence.points),
+        **{
+            f"policy_{row.policy}_holdout_wape": row.holdout_wape
+            for row in policies.itertuples(index=False)
+        },
     }
     top = board.head(5)[["model", "wape", "mae"]].round(3).to_dict("records")
     tags = {
         "leaderboard_top5": json.dumps(top),
         "champions": json.dumps(portfolio.metadata),
+        "selection_policy": str(evidence.policy),
+        "policy_comparison": policies.drop(columns="details").round(3).to_json(orient="records"),
+        "promotion_evidence": json.dumps(evidence.as_dict()),
         **_provenance(dagster_run_id),
     }
     record = log_model_run(
@@ -242,7 +267,7 @@ def register_portfolio(
             product_id=None,
             data_window_start=first,
             data_window_end=last,
-            metrics={k: v for k, v in metrics.items() if v is not None},
+            metrics={k: float(v) for k, v in metrics.items() if v is not None and v == v},
             bucket_metrics=holdout_bucket_metrics(engine),
             tags=tags,
             plot=history_and_forecast(
@@ -259,4 +284,9 @@ def register_portfolio(
 
 def promote(run_id: str) -> AliasRecord:
     """Point `production` at a portfolio run (only after its promotion check passed)."""
-    return set_alias(PRODUCTION_ALIAS, run_id, description="portfolio that beat seasonal naive")
+    return set_alias(
+        PRODUCTION_ALIAS,
+        run_id,
+        description="portfolio that beat seasonal naive and the best moving average on its "
+        "held-out fold",
+    )

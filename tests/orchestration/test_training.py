@@ -19,7 +19,12 @@ from orchestration.runs import run_job
 from tests.dbt.conftest import new_warehouse, seed
 
 SMALL = TrainingResource(
-    horizon=14, n_splits=3, min_train_size=30, feature_sample=2, global_n_estimators=20
+    horizon=14,
+    n_splits=3,
+    min_train_size=30,
+    feature_sample=2,
+    global_n_estimators=20,
+    global_models=["lightgbm", "hgb"],
 )
 SHARDS = (shard_keys()[0], shard_keys()[-1])
 
@@ -84,19 +89,20 @@ def test_promoted_portfolio_serves_the_batch_forecasts(
     np.testing.assert_allclose(fresh["forecast"].to_numpy(), stored["forecast"].to_numpy())
 
 
-def test_the_promotion_check_blocks_a_portfolio_that_cannot_beat_seasonal_naive(
+def test_the_promotion_gate_blocks_a_portfolio_it_does_not_pass(
     trained: tuple[Engine, dg.DagsterInstance], defs: dg.Definitions
 ) -> None:
     _, instance = trained
     before = get_alias("production")
-    # Only seasonal naive competes: the portfolio IS seasonal naive and cannot beat it strictly.
-    only_snaive = TrainingResource(
+    # Only the yardsticks compete and no forecast is exactly unbiased: a gate that tolerates no
+    # bias at all must fail, whichever policy wins.
+    strict = TrainingResource(
         horizon=7, n_splits=3, min_train_size=30, baseline_models=["seasonal_naive"],
-        feature_models=[], global_models=[],
+        feature_models=[], global_models=[], max_abs_bias=0.0,
     )  # fmt: skip
     result = run_job(
         defs, "training_job", instance=instance, partitions=SHARDS,
-        resources={"training": only_snaive}, check=False,
+        resources={"training": strict}, check=False,
     )  # fmt: skip
     checks = [
         e.asset_check_evaluation_data
@@ -104,6 +110,11 @@ def test_the_promotion_check_blocks_a_portfolio_that_cannot_beat_seasonal_naive(
         if e.event_type_value == "ASSET_CHECK_EVALUATION"
     ]
     assert checks and not checks[0].passed
+    numbers = checks[0].metadata
+    assert {"portfolio_wape", "seasonal_naive_wape", "best_simple_wape", "portfolio_bias"} <= set(
+        numbers
+    )
+    assert numbers["bias_within_bound"].value is False
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "ml/portfolio_model" in materialized
     assert "ml/production_model" not in materialized

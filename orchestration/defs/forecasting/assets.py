@@ -5,6 +5,7 @@ import pandas as pd
 
 from forecastlab.registry import get_alias
 from forecastlab.training import backtests, forecasts, portfolio, selection
+from forecastlab.training.segments import series_profiles
 from forecastlab.training.shards import DEFAULT_SHARDS, shard_keys
 from orchestration.defs.forecasting.resources import TrainingResource
 from orchestration.defs.metadata import markdown_table
@@ -73,12 +74,36 @@ def leaderboard(warehouse: WarehouseResource) -> dg.MaterializeResult:
 
 
 @dg.asset(key=["ml", "champions"], deps=[leaderboard], group_name=GROUP, kinds={"postgres"})
-def champions(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Each series' champion, chosen on its selection folds (the last fold is held out)."""
-    chosen = selection.select_champions(warehouse.engine())
-    mix = chosen["model"].value_counts().rename_axis("model").reset_index(name="series")
+def champions(warehouse: WarehouseResource, training: TrainingResource) -> dg.MaterializeResult:
+    """Each series' model under the selection policy that won on the held-out fold
+    (single best, per segment, per series or top-k ensemble), plus fallbacks for short series."""
+    engine = warehouse.engine()
+    chosen = selection.select_champions(
+        engine, series_profiles(engine), training.config().ensemble_size
+    )
+    table = chosen.champions
+    mix = table["model"].value_counts().rename_axis("model").reset_index(name="series")
+    comparison = pd.DataFrame(
+        [
+            {
+                "policy": s.policy,
+                "holdout_wape": s.holdout_wape,
+                "holdout_bias_pct": s.holdout_bias,
+                "series": s.series,
+                "chosen": s.policy == chosen.chosen,
+            }
+            for s in chosen.policies
+        ]
+    ).sort_values("holdout_wape")
     return dg.MaterializeResult(
-        metadata={"dagster/row_count": len(chosen), "champion_mix": markdown_table(mix)}
+        metadata={
+            "dagster/row_count": len(table),
+            "chosen_policy": chosen.chosen,
+            "policy_comparison": markdown_table(comparison),
+            "ensemble_members": ", ".join(chosen.ensemble_members),
+            "fallback_series": int((table["policy"] == selection.FALLBACK).sum()),
+            "champion_mix": markdown_table(mix),
+        }
     )
 
 
@@ -97,9 +122,15 @@ def portfolio_model(
         engine, globals_, config, board, dagster_run_id=context.run_id
     )
     fitted = portfolio.fit_portfolio(engine, config, globals_)
-    evidence = selection.holdout_evidence(engine)
+    evidence = selection.holdout_evidence(engine, config.max_abs_bias)
     record = portfolio.register_portfolio(
-        engine, fitted, config, evidence, board, dagster_run_id=context.run_id
+        engine,
+        fitted,
+        config,
+        evidence,
+        board,
+        selection.policy_comparison(engine),
+        dagster_run_id=context.run_id,
     )
     alias = get_alias(portfolio.CHALLENGER_ALIAS)
     return dg.MaterializeResult(
@@ -108,28 +139,30 @@ def portfolio_model(
             "model_version": alias.version,
             "global_model_runs": ", ".join(f"{k}={r.run_id}" for k, r in global_runs.items()),
             "series": fitted.metadata["series"],
+            "selection_policy": str(evidence.policy),
             "holdout_wape": evidence.portfolio_wape,
             "seasonal_naive_holdout_wape": evidence.seasonal_naive_wape,
+            "best_simple_holdout_wape": evidence.best_simple_wape,
         }
     )
 
 
-@dg.asset_check(asset=portfolio_model, blocking=True, name="beats_seasonal_naive_on_holdout")
-def beats_seasonal_naive_on_holdout(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """Promotion gate: pooled WAPE on the held-out fold strictly below seasonal naive's."""
-    evidence = selection.holdout_evidence(warehouse.engine())
+@dg.asset_check(asset=portfolio_model, blocking=True, name="promotion_gate_on_holdout")
+def promotion_gate_on_holdout(
+    warehouse: WarehouseResource, training: TrainingResource
+) -> dg.AssetCheckResult:
+    """Promotion gate on the held-out fold: pooled WAPE strictly below seasonal naive's and the
+    best moving-average window's, with |bias| within `max_abs_bias` (5% of actuals)."""
+    evidence = selection.holdout_evidence(warehouse.engine(), training.config().max_abs_bias)
+    numbers = {k: v for k, v in evidence.as_dict().items() if v is not None}
+    failures = evidence.failures()
     return dg.AssetCheckResult(
         passed=evidence.passed,
-        metadata={
-            "portfolio_wape": evidence.portfolio_wape,
-            "seasonal_naive_wape": evidence.seasonal_naive_wape,
-            "series": evidence.series,
-            "points": evidence.points,
-        },
+        metadata=numbers,
         description=(
-            "the portfolio beats seasonal naive on the held-out fold"
+            "the portfolio beats seasonal naive and the best moving average with bounded bias"
             if evidence.passed
-            else "the portfolio does not beat seasonal naive on the held-out fold: not promoted"
+            else "not promoted: " + "; ".join(failures)
         ),
     )
 
@@ -138,7 +171,7 @@ def beats_seasonal_naive_on_holdout(warehouse: WarehouseResource) -> dg.AssetChe
     key=["ml", "production_model"], deps=[portfolio_model], group_name=GROUP, kinds={"mlflow"}
 )
 def production_model() -> dg.MaterializeResult:
-    """Alias `production` moved to the challenger (runs only when the promotion check passed)."""
+    """Alias `production` moved to the challenger (runs only when the promotion gate passed)."""
     challenger = get_alias(portfolio.CHALLENGER_ALIAS)
     record = portfolio.promote(challenger.run_id)
     return dg.MaterializeResult(
@@ -157,9 +190,11 @@ def batch_forecasts(
 ) -> dg.MaterializeResult:
     """The next horizon of every series from the production portfolio, with its conformal
     bounds (ml.forecasts)."""
-    out = forecasts.batch_forecasts(warehouse.engine(), training.config().horizon)
+    engine = warehouse.engine()
+    out = forecasts.batch_forecasts(engine, training.config().horizon)
     return dg.MaterializeResult(
         metadata={
+            **forecasts.forecast_coverage(engine),
             "dagster/row_count": len(out),
             "series": int(out[["store_id", "product_id"]].drop_duplicates().shape[0]),
             "first_date": str(out["date"].min()),

@@ -16,9 +16,8 @@ from forecastlab.db.endpoints import Endpoints
 from forecastlab.intervals import RunCalibration, load_calibration
 from forecastlab.registry import RunRecord
 from forecastlab.settings import Settings
-from forecastlab.training import backtests, forecasts, portfolio, selection
 from forecastlab.training.config import TrainingConfig
-from forecastlab.training.shards import DEFAULT_SHARDS, shard_keys
+from forecastlab.training.round import run_round
 from serving.main import create_app
 from tests.dbt.conftest import Warehouse
 
@@ -47,23 +46,12 @@ def trained(many_series: Warehouse, endpoints: Endpoints) -> Iterator[Trained]:
     mp.setenv("DATABASE_URL", many_series.endpoints.app_libpq)
     mp.setenv("MLFLOW_TRACKING_URI", many_series.endpoints.mlflow_uri)
     engine = many_series.engine
-    for shard in shard_keys(DEFAULT_SHARDS):
-        backtests.series_backtests(engine, shard, DEFAULT_SHARDS, CONFIG)
-    backtests.global_backtests(engine, CONFIG)
-    selection.select_champions(engine)
-    board = selection.leaderboard(engine)
-    globals_ = portfolio.fit_global_models(engine, CONFIG)
-    global_runs = portfolio.register_global_models(engine, globals_, CONFIG, board)
-    fitted = portfolio.fit_portfolio(engine, CONFIG, globals_)
-    evidence = selection.holdout_evidence(engine)
-    record = portfolio.register_portfolio(engine, fitted, CONFIG, evidence, board)
-    portfolio.promote(record.run_id)
-    forecasts.batch_forecasts(engine, CONFIG.horizon)
+    result = run_round(engine, CONFIG, promote="always")
     with engine.connect() as conn:
         stored = pd.read_sql_query(
             text("select * from ml.forecasts order by store_id, product_id, step"), conn
         )
-    yield Trained(many_series, record, global_runs["global_lightgbm"], stored)
+    yield Trained(many_series, result.portfolio, result.global_runs["global_lightgbm"], stored)
     mp.undo()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 import pytest
 from sqlalchemy import text
 
@@ -13,12 +12,13 @@ from forecastlab.backtest.metrics import calculate_all
 from forecastlab.db.endpoints import Endpoints
 from forecastlab.training import backtests, portfolio, selection
 from forecastlab.training.config import TrainingConfig
+from forecastlab.training.segments import series_profiles
 from forecastlab.training.shards import DEFAULT_SHARDS, shard_keys
 from tests.dbt.conftest import Warehouse, new_warehouse, seed
 
 ZERO_SHARE = 0.8
 CONFIG = TrainingConfig(
-    horizon=14, n_splits=3, min_train_size=30, feature_sample=3, global_n_estimators=20
+    horizon=14, n_splits=3, min_train_size=56, feature_sample=3, global_n_estimators=20
 )
 
 
@@ -64,25 +64,16 @@ def test_the_whole_training_round_runs_and_selection_does_not_degenerate(
     board = selection.leaderboard(engine)
     assert set(CONFIG.model_names()) <= set(board["model"])
     assert np.isfinite(board["mae"]).all()  # every candidate produced usable forecasts
-    champions = selection.select_champions(engine)
+    chosen = selection.select_champions(engine, series_profiles(engine), CONFIG.ensemble_size)
+    champions = chosen.champions
     assert len(champions) == 6
-    # Not degenerate: a champion is the best of its series on the selection folds, by WAPE,
-    # and no champion is a model that is worse than seasonal naive there.
-    with engine.connect() as conn:
-        sel = pd.read_sql_query(
-            text(
-                "select store_id, product_id, model, sum(abs_error_sum) as err "
-                "from ml.backtest_fold_metrics m where fold < (select max(fold) "
-                "from ml.backtest_fold_metrics x where x.store_id = m.store_id "
-                "and x.product_id = m.product_id) group by 1, 2, 3"
-            ),
-            conn,
-        )
-    best = sel.sort_values("err").groupby(["store_id", "product_id"]).first()["err"]
-    chosen = sel.merge(champions, on=["store_id", "product_id", "model"]).set_index(
-        ["store_id", "product_id"]
-    )["err"]
-    np.testing.assert_allclose(chosen.sort_index(), best.sort_index())
+    # Not degenerate: the policy in production is the one with the best held-out WAPE, and
+    # every series got a model the policy assigned.
+    scores = {p.policy: p.holdout_wape for p in chosen.policies}
+    assert set(scores) == {"single_best", "per_segment", "per_series", "ensemble"}
+    assert scores[chosen.chosen] == min(scores.values())
+    assert (champions["policy"] == chosen.chosen).all()
+    assert champions["segment"].str.endswith("/intermittent").all()
     fitted = portfolio.fit_portfolio(engine, CONFIG, portfolio.fit_global_models(engine, CONFIG))
     forecast = fitted.predict(*next(iter(fitted.members)), 14)
     assert forecast.shape == (14,) and np.all(forecast >= 0)
