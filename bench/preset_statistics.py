@@ -75,7 +75,7 @@ grocery_intermittent retail_standard --write-readme`.
 A Poisson series has var/mean 1, and any multiplicative variation raises the ratio with the
 volume: retail_standard's comes from gaussian noise, the weekly profile and promotions at about
 125 units a day, grocery_intermittent's mostly from the negative binomial's `1 + sigma²·mean`
-(sigma 1.2) at a median under one unit a day.
+(sigma 0.7) at a median under one unit a day.
 """
 
 

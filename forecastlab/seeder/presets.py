@@ -189,7 +189,7 @@ PRESETS: dict[str, PresetInfo] = {
                     base_demand=0.5,
                     series_level_sigma=1.5,
                     noise_model="negative_binomial",
-                    noise_sigma=1.2,
+                    noise_sigma=0.7,
                     anomaly_probability=0.0,
                 ),
                 # No stockouts either: a stockout day has no sales row, and these series are

@@ -76,7 +76,7 @@ def test_most_series_are_intermittent_and_zero_days_are_rows(
     config: SeederConfig, sales: pd.DataFrame, products: Products
 ) -> None:
     zeros = (sales["quantity"] == 0).groupby([sales["store_id"], sales["product_id"]]).mean()
-    assert (zeros >= 0.5).mean() >= 0.5  # 0.67-0.81
+    assert (zeros >= 0.5).mean() >= 0.5  # 0.57-0.74
     assert 0.5 < (sales["quantity"] == 0).mean() < 0.85
     # Dense daily series: one row per day from launch (or window start) to discontinuation.
     first, last = config.start_date.toordinal(), config.end_date.toordinal()
@@ -91,8 +91,8 @@ def test_counts_are_overdispersed_not_poisson(sales: pd.DataFrame) -> None:
     means, variances = by_series.mean(), by_series.var()
     mid = means[(means >= 1) & (means <= 5)].index
     assert len(mid) > 100
-    # Poisson with the weekly and yearly profiles gives ~1.1 here; sigma 1.2 gives ~1 + 1.44·mean.
-    assert (variances[mid] / means[mid]).median() > 2  # 3.9-4.2
+    # Poisson with the weekly and yearly profiles gives ~1.1 here; sigma 0.7 gives ~1 + 0.49·mean.
+    assert (variances[mid] / means[mid]).median() > 1.6  # 2.06-2.19
 
 
 def test_negative_binomial_counts_have_the_documented_moments() -> None:
