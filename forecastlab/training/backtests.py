@@ -21,6 +21,7 @@ from forecastlab.features.frames import backtest_feature_builder
 from forecastlab.features.series import load_series
 from forecastlab.models import ModelError
 from forecastlab.models.global_model import backtest_global, load_feature_panel
+from forecastlab.settings import Settings, get_settings
 from forecastlab.training.config import TrainingConfig, global_model_name
 from forecastlab.training.fold_metrics import fold_sums, replace_fold_metrics
 from forecastlab.training.shards import shard_index, shard_of
@@ -81,10 +82,13 @@ def series_backtests(
         sample = set(feature_sample(full, config.feature_sample))
         shard_series = panel[["store_id", "product_id"]].drop_duplicates().itertuples(index=False)
         first, last = full["ds"].min(), full["ds"].max()
+        settings = get_settings()  # once, not per fold: reading the environment is not free
         for store_id, product_id in shard_series:
             if (store_id, product_id) in sample:
                 frames.append(
-                    _feature_model_folds(engine, store_id, product_id, first, last, config)
+                    _feature_model_folds(
+                        engine, (store_id, product_id), (first, last), config, settings
+                    )
                 )
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     replace_fold_metrics(engine, rows, shard=shard)
@@ -93,9 +97,14 @@ def series_backtests(
 
 
 def _feature_model_folds(
-    engine: Engine, store_id: int, product_id: int, first: date, last: date, config: TrainingConfig
+    engine: Engine,
+    key: tuple[int, int],
+    window: tuple[date, date],
+    config: TrainingConfig,
+    settings: Settings,
 ) -> pd.DataFrame:
-    series = load_series(engine, store_id, product_id, first, last)
+    store_id, product_id = key
+    series = load_series(engine, store_id, product_id, *window)
     builder = backtest_feature_builder(series)
     uid = f"{store_id}/{product_id}"
     rows = []
@@ -106,7 +115,9 @@ def _feature_model_folds(
             include_baselines=False,
         )
         try:
-            result = run_backtest(series.dates, series.quantity, backtest, feature_builder=builder)
+            result = run_backtest(
+                series.dates, series.quantity, backtest, feature_builder=builder, settings=settings
+            )
         except (BacktestDataError, ModelError):
             continue  # too short for the split, or the model cannot fit it: not a candidate
         for fold in result.main_model_results.fold_results:

@@ -28,7 +28,7 @@ from forecastlab.registry import (
     log_model_run,
     set_alias,
 )
-from forecastlab.settings import get_settings
+from forecastlab.settings import Settings, get_settings
 from forecastlab.training.backtests import target_panel
 from forecastlab.training.calibration import champion_calibration, model_calibration
 from forecastlab.training.config import TrainingConfig, global_model_name
@@ -76,11 +76,14 @@ def fit_portfolio(
     by_series = {key: g for key, g in targets.groupby(["store_id", "product_id"], sort=False)}
     first, last = targets["ds"].min(), targets["ds"].max()
     members: dict[tuple[int, int], Any] = {}
+    settings = get_settings()  # once: reading the environment costs more than a small fit
     for row in chosen.itertuples(index=False):
         key = (int(row.store_id), int(row.product_id))
         names = list(row.members) if row.members is not None else [row.model]
         fitted = [
-            _fit_member(engine, config, name, key, by_series[key], fitted_globals, (first, last))
+            _fit_member(
+                engine, config, settings, name, key, by_series[key], fitted_globals, (first, last)
+            )
             for name in names
         ]
         members[key] = fitted[0] if row.members is None else Ensemble(fitted, names)
@@ -95,6 +98,7 @@ def fit_portfolio(
 def _fit_member(
     engine: Engine,
     config: TrainingConfig,
+    settings: Settings,
     name: str,
     key: tuple[int, int],
     targets: pd.DataFrame,
@@ -109,12 +113,12 @@ def _fit_member(
         # the plan past `last` carries the holiday calendar into the future rows
         series = load_series(engine, *key, *window, plan_days=MAX_HORIZON)
         return FeatureAwareModel.fit(
-            make_forecaster(model_config),
+            make_forecaster(model_config, settings),
             series,
             origin=pd.Timestamp(series.dates[-1]).date(),
             baseline_price=baseline_price(series),
         )
-    return make_forecaster(model_config).fit(targets["y"].to_numpy(dtype=float))
+    return make_forecaster(model_config, settings).fit(targets["y"].to_numpy(dtype=float))
 
 
 def _data_window(engine: Engine) -> tuple[date, date]:

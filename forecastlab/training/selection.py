@@ -186,10 +186,11 @@ def _fallbacks(
     short = profiles.merge(evaluated.assign(seen=True), on=SERIES, how="left")
     short = short[short["seen"].isna()]
     pooled = ranking["model"].tolist()
+    needs = {m: _minimum_rows(m) for m in {*pooled, *(m for r in rankings.values() for m in r)}}
     models = []
     for segment, rows in zip(short["segment"], short["rows"], strict=True):
         order = [*rankings.get(segment, []), *pooled]
-        models.append(next((m for m in order if _minimum_rows(m) <= rows), "naive"))
+        models.append(next((m for m in order if needs[m] <= rows), "naive"))
     return short[[*SERIES, "segment"]].assign(
         model=models, selection_wape=None, seasonal_naive_wape=None, policy=FALLBACK
     )
