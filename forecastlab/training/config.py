@@ -45,7 +45,7 @@ class TrainingConfig(BaseModel):
     # Per-series feature models compete only for their own series (the per-series policy, which
     # needs two winning folds): a small sample keeps them on the leaderboard at a fraction of
     # the round's time.
-    feature_sample: int = Field(20, ge=0, description="series that get per-series feature models")
+    feature_sample: int = Field(10, ge=0, description="series that get per-series feature models")
     # HistGradientBoosting ("hgb") is opt-in: as accurate as LightGBM here, several times slower.
     global_models: tuple[GlobalKind, ...] = ("lightgbm",)
     global_n_estimators: int = Field(
