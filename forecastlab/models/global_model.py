@@ -234,14 +234,8 @@ class GlobalForecaster:
 
     def _category_codes(self, names: np.ndarray) -> np.ndarray:
         """Category names as their training code; -1 (unknown) for names not seen in fit."""
-        names = names.astype(str)
-        where = np.searchsorted(self.category_names_, names)
-        where = np.minimum(where, max(self.category_names_.size - 1, 0))
-        known = self.category_names_.size > 0
-        seen = (
-            known & (self.category_names_[where] == names) if known else np.zeros(names.size, bool)
-        )
-        return np.where(seen, where, -1)
+        # get_indexer answers -1 for names the index does not hold.
+        return pd.Index(self.category_names_).get_indexer(names.astype(str))
 
     def predict_rows(self, requests: pd.DataFrame) -> np.ndarray:
         """Forecasts for (store_id, product_id, date, step[, unit_price, promo_active,

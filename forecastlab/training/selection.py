@@ -227,8 +227,8 @@ def _store(
             [
                 {
                     "policy": s.policy,
-                    "wape": _finite(s.holdout_wape),
-                    "bias": _finite(s.holdout_bias),
+                    "wape": _finite_or_none(s.holdout_wape),
+                    "bias": _finite_or_none(s.holdout_bias),
                     "series": s.series,
                     "chosen": s.policy == chosen,
                     "details": json.dumps(
@@ -238,10 +238,6 @@ def _store(
                 for s in scores
             ],
         )
-
-
-def _finite(value: float) -> float | None:
-    return value if value == value else None
 
 
 def policy_comparison(engine: Engine) -> pd.DataFrame:

@@ -68,6 +68,12 @@ def test_predict_series_equals_predict_panel_rows(fitted):
         np.testing.assert_array_equal(
             fitted.predict_series(store, product, 10), rows["forecast"].to_numpy()
         )
+        # The one-series path (explicit dates: no batch cache) gives the same numbers.
+        np.testing.assert_allclose(
+            fitted.predict_series(store, product, 10, dates=rows["date"]),
+            rows["forecast"].to_numpy(),
+            rtol=1e-12,
+        )
     with pytest.raises(KeyError):
         fitted.predict_series(999, 999, 3)
 
