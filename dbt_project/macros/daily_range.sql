@@ -41,11 +41,14 @@
 {#-
     pre_hook: when an explicit range is recomputed, first delete the range's rows so that rows
     that disappeared from the source disappear here too (delete+insert alone only replaces
-    keys that still exist). Runs inside the model's transaction.
+    keys that still exist), and every row dated before raw.calendar's first day: a re-seeded
+    or reloaded warehouse whose history now starts later leaves no orphans behind (their ids
+    would collide with the new rows'). Runs inside the model's transaction.
 -#}
 {% macro delete_daily_range() -%}
     {%- if is_incremental() and _date_var('min_date') is not none -%}
-        delete from {{ this }} where {{ daily_range_filter('date') }}
+        delete from {{ this }} where ({{ daily_range_filter('date') }})
+            or date < (select coalesce(min(date), date '-infinity') from {{ source('raw', 'calendar') }})
     {%- else -%}
         select 1
     {%- endif -%}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pandas as pd
 import pytest
 from sqlalchemy import text
 
 from forecastlab.db.endpoints import Endpoints
-from tests.dbt.conftest import TODAY, new_warehouse, read_table, seed
+from tests.dbt.conftest import SMALL, TODAY, new_warehouse, read_table, seed
 
 MARTS = ("marts.fct_sales_daily", "marts.fct_sales_features")
 
@@ -76,3 +77,30 @@ def test_incremental_refresh_equals_full_refresh_on_gappy_series(
         expected[~damaged.to_numpy()].reset_index(drop=True),
         check_exact=True,
     )
+
+
+def test_a_reseeded_window_that_starts_later_leaves_no_orphans(
+    fresh_database: Callable[[str], Endpoints], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`make demo` the next day: the Forge re-seeds a window shifted by days (ids restart at
+    1), then the marts are refreshed over the new window only. The old first days must go:
+    their sales ids collide with the new rows' and their dates have no calendar row."""
+    from forecastlab.seeder import build_config, generate
+
+    warehouse = new_warehouse(fresh_database, tmp_path_factory, "dbtshift")
+    engine = warehouse.engine
+    seed(engine, "retail_standard")
+    warehouse.dbt("run")
+    later = build_config(
+        "retail_standard", seed=7, today=TODAY + timedelta(days=3), overrides=SMALL
+    )
+    generate(engine, later)
+    first, last = later.start_date.isoformat(), later.end_date.isoformat()
+    warehouse.dbt(
+        "build", "-s", "tag:daily", "--vars", f"{{min_date: '{first}', max_date: '{last}'}}"
+    )
+    ranged = {name: read_table(engine, name) for name in MARTS}
+    assert ranged["marts.fct_sales_daily"]["date"].min() == pd.Timestamp(first)
+    warehouse.dbt("run", "-s", "tag:daily", "--full-refresh")
+    for name in MARTS:
+        pd.testing.assert_frame_equal(ranged[name], read_table(engine, name), check_exact=True)
