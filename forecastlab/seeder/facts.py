@@ -37,6 +37,9 @@ class Sales:
     quantity: np.ndarray
     unit_cents: np.ndarray
     channel: np.ndarray | None  # index into StoreFacts.channel_names; None = DB default
+    # The mean the noise model drew `quantity` around (every deterministic factor, before
+    # anomalies): what a forecaster that knew the generating process would predict.
+    expected: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ def store_facts(plan: RunPlan, store: int) -> StoreFacts:
         quantity=qty[rows],
         unit_cents=schedule.unit_cents[rows],
         channel=None if channel is None else channel[rows],
+        expected=expected[rows],
     )
     p1 = config.phase1
     return StoreFacts(

@@ -15,6 +15,7 @@ import pandas as pd
 import psycopg
 from sqlalchemy import Engine
 
+from forecastlab.db.bulk import deferred_keys, keys_deferred_if_empty
 from forecastlab.db.stats import RAW_TABLES
 from forecastlab.seeder.config import SeederConfig
 from forecastlab.seeder.dimensions import Catalogue, build_catalogue
@@ -29,7 +30,6 @@ from forecastlab.seeder.tables import (
     write_promotions,
     write_store_facts,
 )
-from forecastlab.seeder.writer import deferred_keys
 
 ProgressFn = Callable[[str, int, int], None]
 RECORD_KEYS: tuple[str, ...] = (
@@ -110,12 +110,14 @@ def generate(
     return _result(counts, started, config, _message("Generated", config, counts))
 
 
-def sales_frame(config: SeederConfig) -> pd.DataFrame:
+def sales_frame(config: SeederConfig, *, expected: bool = False) -> pd.DataFrame:
     """The `sales_daily` rows `generate(engine, config)` writes, computed without a database.
 
     Columns date, store_id, product_id (the ids generate assigns), quantity and
-    unit_price_cents; rows in store, product, date order. For measuring presets (benchmarks,
-    statistical tests) where a database round trip would only cost time.
+    unit_price_cents, plus `expected` when asked (the mean each quantity was drawn around: an
+    oracle forecast, the ceiling of any model's accuracy); rows in store, product, date order.
+    For measuring presets (benchmarks, statistical tests) where a database round trip would
+    only cost time.
     """
     plan = build_plan(config, build_catalogue(config))
     first = np.datetime64(config.start_date, "D")
@@ -130,6 +132,7 @@ def sales_frame(config: SeederConfig) -> pd.DataFrame:
                     "product_id": plan.catalogue.product_ids[sales.product],
                     "quantity": sales.quantity,
                     "unit_price_cents": sales.unit_cents,
+                    **({"expected": sales.expected} if expected else {}),
                 }
             )
         )
@@ -198,13 +201,17 @@ def regenerate_days(
     counts: Counter[str] = Counter()
     with _transaction(engine) as cur:
         catalogue = _catalogue_from_db(cur, base.config, "the seeded catalogue is missing")
-        for table in DAILY_FACT_TABLES:
-            cur.execute(f"delete from raw.{table} where date between %s and %s", (start, end))
-        for run in covering:
-            plan = build_plan(run.config, catalogue)
-            lo, hi = max(start, run.config.start_date), min(end, run.config.end_date)
-            counts["calendar"] += upsert_calendar(cur, plan.calendar, lo, hi)
-            counts += _write_facts(cur, plan, lo, hi, progress)
+        tables = [f"raw.{t}" for t in DAILY_FACT_TABLES]
+        for table in tables:
+            cur.execute(f"delete from {table} where date between %s and %s", (start, end))
+        # Whole-history regenerations (the demo, a restore) write into empty tables: build
+        # their keys once at the end, as generate() does, instead of row by row.
+        with keys_deferred_if_empty(cur, tables):
+            for run in covering:
+                plan = build_plan(run.config, catalogue)
+                lo, hi = max(start, run.config.start_date), min(end, run.config.end_date)
+                counts["calendar"] += upsert_calendar(cur, plan.calendar, lo, hi)
+                counts += _write_facts(cur, plan, lo, hi, progress)
     result = _result(counts, started, base.config, f"Regenerated the daily facts of {start}..{end}")
     return replace(result, start_date=start, end_date=end)
 

@@ -9,8 +9,7 @@ dimension tables use text COPY row by row.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -89,36 +88,3 @@ def copy_rows(
             copy.write_row(row)
             count += 1
     return count
-
-
-@contextmanager
-def deferred_keys(cursor: psycopg.Cursor, tables: Sequence[str]) -> Iterator[None]:
-    """Drop the tables' secondary indexes, unique and foreign-key constraints for the body,
-    then re-create them from their own catalog definitions.
-
-    PostgreSQL's advice for populating a database: one index build and one validating join
-    per key are far cheaper than maintaining every index and firing every FK trigger row by
-    row. Only for freshly truncated tables inside the caller's transaction.
-    """
-    cursor.execute(
-        "select conrelid::regclass::text, conname, pg_get_constraintdef(oid) from pg_constraint "
-        "where conrelid = any(%s::regclass[]) and contype in ('f', 'u') order by conname",
-        (list(tables),),
-    )
-    constraints = cursor.fetchall()
-    cursor.execute(
-        "select indexrelid::regclass::text, pg_get_indexdef(indexrelid) from pg_index "
-        "where indrelid = any(%s::regclass[]) and not indisprimary and not exists "
-        "(select 1 from pg_constraint c where c.conindid = indexrelid) order by 1",
-        (list(tables),),
-    )
-    indexes = cursor.fetchall()
-    for table, name, _ in constraints:
-        cursor.execute(f"alter table {table} drop constraint {name}")
-    for name, _ in indexes:
-        cursor.execute(f"drop index {name}")
-    yield
-    for _, definition in indexes:
-        cursor.execute(definition)
-    for table, name, definition in constraints:
-        cursor.execute(f"alter table {table} add constraint {name} {definition}")
