@@ -272,7 +272,9 @@ def load(
     engine = app_engine(_bring_up(settings))
     try:
         with _seed_progress(settings) as progress:
-            report = load_folder(engine, path, progress=progress)
+            report = load_folder(
+                engine, path, history_start=settings.history_start, progress=progress
+            )
     except LoadValidationError as exc:
         _print_issues(exc)
         raise typer.Exit(2) from exc

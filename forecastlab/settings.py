@@ -6,6 +6,7 @@ a CLI command that changes the environment sees its change.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +30,10 @@ class Settings(BaseSettings):
     forecastlab_home: Path = Field(default=PROJECT_ROOT / ".forecastlab")
     dagster_home: Path | None = None
     landing_dir: Path | None = None
+    # The first day of Dagster's daily partitions: no day before it can be loaded or built
+    # into the marts through Dagster. The default covers multi-year histories; set it to
+    # your own first day to keep the UI's partition views short (docs/runbooks/backfill.md).
+    history_start: date = date(2000, 1, 1)
 
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8123, ge=1, le=65535)
@@ -38,6 +43,10 @@ class Settings(BaseSettings):
     feature_max_lookback_days: int = Field(default=1095, ge=1)
     feature_max_lag: int = Field(default=365, ge=1)
     feature_max_window: int = Field(default=90, ge=1)
+
+    # The horizon of a training round (days), unless its run config says otherwise; the
+    # forecast refresh uses the horizon the production model was trained for.
+    training_horizon: int = Field(default=14, ge=1, le=90)
 
     forecast_random_seed: int = 42
     forecast_default_horizon: int = Field(default=14, ge=1)

@@ -9,8 +9,11 @@ alone. A column absent from a file keeps the existing values of that column.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import psycopg
 
+from forecastlab.db.bulk import keys_deferred_if_empty
 from forecastlab.loader.formats import (
     CALENDAR,
     INVENTORY,
@@ -298,11 +301,18 @@ def _replace_windows(
 
 
 def write_all(
-    cur: psycopg.Cursor, staged: dict[str, tuple[FileReport, set[str]]]
+    cur: psycopg.Cursor,
+    staged: dict[str, tuple[FileReport, set[str]]],
+    *,
+    defer_keys_when_empty: bool = True,
 ) -> list[FileReport]:
     """Write every staged file in dependency order, plus the derived calendar days and
     (without prices.csv) price windows. `staged`: per file stem, its report (rows_read
-    filled) and header columns. Returns the reports of the files and derived tables."""
+    filled) and header columns. Returns the reports of the files and derived tables.
+
+    A first load (both daily fact tables empty) builds their keys and indexes once after the
+    rows (`defer_keys_when_empty`); the rows and counts are those of the upsert either way.
+    """
     reports: list[FileReport] = []
 
     def entry(spec: FileSpec) -> tuple[FileReport, set[str]]:
@@ -317,9 +327,11 @@ def write_all(
         upsert_calendar(cur, *entry(CALENDAR))
     reports.append(FileReport(DERIVED, "raw.calendar"))
     fill_calendar(cur, reports[-1])
-    upsert_sales(cur, entry(SALES)[0])
-    if INVENTORY.name in staged:
-        upsert_inventory(cur, entry(INVENTORY)[0])
+    facts = ["raw.sales_daily", "raw.inventory_snapshot_daily"]
+    with keys_deferred_if_empty(cur, facts) if defer_keys_when_empty else nullcontext():
+        upsert_sales(cur, entry(SALES)[0])
+        if INVENTORY.name in staged:
+            upsert_inventory(cur, entry(INVENTORY)[0])
     if PRICES.name in staged:
         replace_prices(cur, entry(PRICES)[0])
     else:

@@ -6,10 +6,12 @@ from datetime import date, timedelta
 
 import dagster as dg
 
-# A fixed start: the pinned holiday_rush preset (Oct 2024) and multi-year histories fit after it.
-PARTITIONS_START = "2020-01-01"
+from forecastlab.settings import get_settings
 
-daily_partitions = dg.DailyPartitionsDefinition(start_date=PARTITIONS_START, end_offset=1)
+# HISTORY_START (default 2000-01-01): read once, when the definitions load.
+daily_partitions = dg.DailyPartitionsDefinition(
+    start_date=get_settings().history_start.isoformat(), end_offset=1
+)
 
 
 def partition_dates(context: dg.AssetExecutionContext) -> tuple[date, date]:

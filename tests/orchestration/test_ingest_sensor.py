@@ -72,12 +72,12 @@ def test_ingested_days_request_their_daily_refresh_once(warehouse: Engine) -> No
 
 
 def test_days_outside_the_partitions_are_skipped(warehouse: Engine) -> None:
-    old_day = date(2019, 12, 31)  # before the first daily partition (2020-01-01)
+    old_day = date(1999, 12, 31)  # before the first daily partition (HISTORY_START 2000-01-01)
     with warehouse.begin() as conn:
         conn.execute(
             text(
                 "insert into raw.calendar (date, day_of_week, month, quarter, year) "
-                "values (:day, 1, 12, 4, 2019)"
+                "values (:day, 4, 12, 4, 1999)"
             ),
             {"day": old_day},
         )

@@ -43,7 +43,7 @@ def landing_files(
             f"landing folder {folder} does not exist: set LANDING_DIR or the asset's config path"
         )
     try:
-        report = load_folder(warehouse.engine(), folder)
+        report = load_folder(warehouse.engine(), folder, history_start=get_settings().history_start)
     except LoadValidationError as exc:
         issues = pd.DataFrame(
             [vars(i) for i in exc.issues[:SHOWN_ISSUES]],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,22 @@ def test_every_bad_row_is_reported_and_counted(
         "channel",
         "must be one of in_store, online, click_collect, wholesale: 'in_storex'",
     )
+
+
+def test_days_before_the_history_start_are_refused_with_the_fix(
+    loaded: tuple[Engine, dict[str, str]],
+) -> None:
+    """The example starts 2025-03-03: a history start after it names the setting that fixes it,
+    per daily file, and nothing is written; one on that day loads."""
+    engine, before = loaded
+    with pytest.raises(LoadValidationError) as caught:
+        load_folder(engine, EXAMPLE, history_start=date(2025, 3, 4))
+    by_file = {i.file: i for i in caught.value.issues}
+    assert set(by_file) == {"calendar.csv", "sales.csv", "inventory.csv"}
+    sales = by_file["sales.csv"]
+    assert sales.column == "date"
+    assert "from 2025-03-03 are before the history start 2025-03-04" in sales.reason
+    assert "HISTORY_START=2025-03-03" in sales.reason
+    assert loaded_hashes(engine) == before
+    load_folder(engine, EXAMPLE, history_start=date(2025, 3, 3))
+    assert loaded_hashes(engine) == before
