@@ -58,6 +58,15 @@ class FeatureAwareModel:
             feature_groups=feature_groups,
         )
 
+    def with_history(self, series: SeriesData) -> FeatureAwareModel:
+        """The same fitted forecaster, forecasting the days after `series`' newest row (a
+        forecast refresh: no refit; the baseline price stays the training window's, D-08)."""
+        return replace(
+            self,
+            history=history_tail(series, frames.HISTORY_TAIL[self.feature_frame_version]),
+            origin=pd.Timestamp(series.dates[-1]).date(),
+        )
+
     @property
     def feature_columns(self) -> tuple[str, ...]:
         """The frame's columns, in the order the forecaster was fitted on."""

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from forecastlab.backtest.results import BacktestResult
 from forecastlab.backtest.runner import run_backtest
@@ -36,6 +36,7 @@ from forecastlab.forecasting.loading import (
     model_uri,
     resolve_run_id,
 )
+from forecastlab.forecasting.newest import NoNewestDataError, forecast_newest
 from forecastlab.forecasting.requests import (
     BacktestRequest,
     ForecastPoint,
@@ -47,7 +48,7 @@ from forecastlab.forecasting.requests import (
 from forecastlab.intervals import Interval, RunCalibration, calibrate_by_backtest, log_calibration
 from forecastlab.models import FEATURE_AWARE_TYPES, Forecaster, config_hash, make_forecaster
 from forecastlab.registry import ModelRunSpec, log_model_run
-from forecastlab.registry.portfolio import Portfolio, forecast_with
+from forecastlab.registry.portfolio import forecast_with
 from forecastlab.settings import Settings, get_settings
 
 # Marks runs trained on demand (the endpoint or a train job) apart from the pipeline's models.
@@ -55,11 +56,6 @@ SOURCE_TAG: Final = "forecastlab.source"
 SOURCE_API: Final = "api"
 # Observed days shown before the forecast in the run's forecast-vs-actual plot.
 PLOT_HISTORY_DAYS: Final = 56
-
-_LAST_OBSERVED_SQL = text(
-    "select max(date) from raw.sales_daily "
-    "where store_id = :store_id and product_id = :product_id and date <= :end"
-)
 
 # What training produces and logs: a target-only forecaster or a feature-aware model.
 TrainedModel = Forecaster | FeatureAwareModel
@@ -175,9 +171,9 @@ def forecast_series(
     """Forecast `horizon` days of one series with the model of a run.
 
     A single-series model forecasts its own series, the days after its training window; ids
-    given must be its own (400). A portfolio or global model needs both ids (400) and forecasts
-    the days after the series' last observed day in its training window, as the batch
-    forecasts do.
+    given must be its own (400). A portfolio or global model needs both ids (400) and
+    forecasts from the series' newest rows in the mart, the days after its last observed day,
+    with the function the batch forecasts use (`forecast_newest`: the two agree).
     """
     settings = settings or get_settings()
     if horizon > settings.forecast_max_horizon:
@@ -186,13 +182,27 @@ def forecast_series(
         )
     model = load_run_model(run_id)
     store_id, product_id = _series_of(model, store_id, product_id)
-    forecaster, values = _forecast(model, store_id, product_id, horizon)
-    origin = (
-        _last_observed_day(engine, store_id, product_id, model.data_window_end)
-        if model.serves_many
-        else model.data_window_end
+    if not model.serves_many:
+        values = forecast_with(model.forecaster, store_id, product_id, horizon)
+        return SeriesForecast(
+            model, store_id, product_id, model.forecaster, model.data_window_end, values
+        )
+    key = (store_id, product_id)
+    try:
+        newest = forecast_newest(engine, model.forecaster, horizon, [key])
+    except KeyError as exc:  # Portfolio.member_for: the model holds no such series
+        raise ModelNotFoundError(
+            f"{model.model_type} run {model.run_id} has no model for store {store_id} "
+            f"product {product_id}"
+        ) from exc
+    except NoNewestDataError as exc:
+        raise NoDataError(
+            f"No sales history for store {store_id} product {product_id} in the feature mart"
+        ) from exc
+    values = newest.frame["forecast"].to_numpy(dtype=float)
+    return SeriesForecast(
+        model, store_id, product_id, newest.members[key], newest.last_observed[key], values
     )
-    return SeriesForecast(model, store_id, product_id, forecaster, origin, values)
 
 
 def backtest(
@@ -320,26 +330,6 @@ def _series_of(model: LoadedModel, store_id: int | None, product_id: int | None)
     return trained_store, trained_product
 
 
-def _forecast(
-    model: LoadedModel, store_id: int, product_id: int, horizon: int
-) -> tuple[Any, np.ndarray]:
-    """What answers the series and its forecast; 404 for a series a portfolio does not hold."""
-    try:
-        forecaster = (
-            model.forecaster.member_for(store_id, product_id)
-            if isinstance(model.forecaster, Portfolio)
-            else model.forecaster
-        )
-        return forecaster, forecast_with(forecaster, store_id, product_id, horizon)
-    except KeyError as exc:  # Portfolio.member_for / a global model's tails: series not held
-        if not model.serves_many:
-            raise
-        raise ModelNotFoundError(
-            f"{model.model_type} run {model.run_id} has no model for store {store_id} "
-            f"product {product_id}"
-        ) from exc
-
-
 def forecast_interval(
     forecast: SeriesForecast, level: float, values: np.ndarray | None = None
 ) -> Interval:
@@ -355,14 +345,6 @@ def forecast_interval(
             "(logged before intervals existed, or not trained by the API or the pipeline)",
         )
     return calibration.interval(forecast.store_id, forecast.product_id, centre, level)
-
-
-def _last_observed_day(engine: Engine, store_id: int, product_id: int, window_end: date) -> date:
-    """The series' last observed day up to `window_end` (the window end when it has none)."""
-    params = {"store_id": store_id, "product_id": product_id, "end": window_end}
-    with engine.connect() as conn:
-        last = conn.execute(_LAST_OBSERVED_SQL, params).scalar_one()
-    return last or window_end
 
 
 # --- backtesting -----------------------------------------------------------------------------

@@ -73,6 +73,12 @@ class Forecaster(ABC):
         self.n_observations_ = n
         return self
 
+    def updated(self, y: np.ndarray) -> Self:
+        """A new model with the same hyper-parameters whose state comes from the newer series
+        `y` (a forecast refresh: the configuration training chose is kept; levels, smoothed
+        sizes and windows are re-read from the newest rows). Target-only models."""
+        return type(self)(**self.get_params()).fit(y)
+
     def predict(self, h: int, X: pd.DataFrame | None = None) -> np.ndarray:
         """Forecast the next `h` steps: a float64 array of length h."""
         self._check_fitted()

@@ -17,6 +17,7 @@ long format, so it competes in the same backtests as the per-series models.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, Final, Literal
@@ -190,6 +191,19 @@ class GlobalForecaster:
         self.__dict__.pop("_forecast_cache", None)
         matrix = self._matrix(features[usable], history, series)
         return matrix, history.quantity[target_row].astype(np.float32), targets["date"]
+
+    def with_history(
+        self, panel: pd.DataFrame, holidays: np.ndarray | None = None
+    ) -> GlobalForecaster:
+        """The same trees forecasting from the newest rows of `panel` (`load_feature_panel`'s
+        columns): a forecast refresh, no refit. Series unseen in training get the unknown code
+        of the categoricals."""
+        fresh = copy.copy(self)
+        fresh.__dict__.pop("_forecast_cache", None)
+        fresh.history_ = History.from_panel(_sorted(panel)).tail()
+        if holidays is not None:
+            fresh.holidays_ = np.unique(as_days(holidays))
+        return fresh
 
     def _fit_estimator(
         self, matrix: pd.DataFrame, y: np.ndarray, dates: pd.Series

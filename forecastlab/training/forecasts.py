@@ -2,43 +2,57 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from forecastlab.intervals import RunCalibration, load_calibration
-from forecastlab.registry import PRODUCTION_ALIAS, REGISTERED_MODEL, get_alias, load_model
+from forecastlab.forecasting.loading import load_run_model
+from forecastlab.forecasting.newest import forecast_newest
+from forecastlab.intervals import RunCalibration
+from forecastlab.registry import PRODUCTION_ALIAS, get_alias
 from forecastlab.settings import get_settings
 
-_ORIGINS_SQL = text(
-    "select c.store_id, c.product_id, max(f.date) as origin_date "
-    "from ml.champion c join marts.fct_sales_features f using (store_id, product_id) "
-    "group by c.store_id, c.product_id order by c.store_id, c.product_id"
+_SERIES_SQL = text(
+    "select c.store_id, c.product_id from ml.champion c "
+    "where exists (select 1 from marts.fct_sales_features f "
+    "              where f.store_id = c.store_id and f.product_id = c.product_id) "
+    "order by c.store_id, c.product_id"
 )
 _COLUMNS = ("store_id", "product_id", "date", "step", "forecast", "lower_bound", "upper_bound",
             "interval_level", "model", "mlflow_run_id", "model_version", "origin_date")  # fmt: skip
 
 
 def batch_forecasts(
-    engine: Engine, horizon: int, alias: str = PRODUCTION_ALIAS, level: float | None = None
+    engine: Engine,
+    horizon: int | None = None,
+    alias: str = PRODUCTION_ALIAS,
+    level: float | None = None,
 ) -> pd.DataFrame:
     """Forecast the next `horizon` days of every champion series and replace ml.forecasts.
 
-    Bounds come from the run's interval calibration at `level` (default: the settings'
-    `forecast_interval_level`); they are null for rows it cannot bound.
+    The model of `alias` forecasts from the newest mart rows (no refit; the function
+    `POST /forecasting/predict` uses too): each series starts the day after its last observed
+    day. `horizon` defaults to the one the model was trained for. Bounds come from the run's
+    interval calibration at `level` (default: the settings' `forecast_interval_level`); they
+    are null for rows it cannot bound.
     """
     target = get_alias(alias)
-    model = load_model(f"models:/{REGISTERED_MODEL}@{alias}")
+    model = load_run_model(target.run_id)
+    horizon = horizon or _trained_horizon(model.bundle, target.run_id)
     with engine.connect() as conn:
-        origins = pd.read_sql_query(_ORIGINS_SQL, conn)
-    if origins.empty:
+        series = [(int(s), int(p)) for s, p in conn.execute(_SERIES_SQL)]
+    if not series:
         raise ValueError("no series to forecast: ml.champion is empty")
-    requests = origins[["store_id", "product_id"]].assign(horizon=horizon)
-    out = model.predict(requests).merge(origins, on=["store_id", "product_id"])
-    out["date"] = pd.to_datetime(out["origin_date"]) + pd.to_timedelta(out["step"], unit="D")
-    out["date"] = out["date"].dt.date
+    newest = forecast_newest(engine, model.forecaster, horizon, series)
+    out = newest.frame
+    out["origin_date"] = [
+        newest.last_observed[key]
+        for key in zip(out["store_id"].tolist(), out["product_id"].tolist(), strict=True)
+    ]
     level = level or get_settings().forecast_interval_level
-    calibration = load_calibration(target.run_id) or RunCalibration(level=level)
+    calibration = model.calibration or RunCalibration(level=level)
     lower, upper = calibration.bounds(
         out["store_id"], out["product_id"], out["step"], out["forecast"], level
     )
@@ -61,6 +75,13 @@ def batch_forecasts(
             out.astype(object).where(out.notna(), None).to_dict("records"),
         )
     return out
+
+
+def _trained_horizon(bundle: dict[str, Any], run_id: str) -> int:
+    trained = (bundle.get("model_config") or {}).get("horizon")
+    if trained is None:
+        raise ValueError(f"run {run_id} records no training horizon: pass the horizon")
+    return int(trained)
 
 
 _COVERAGE_SQL = text(

@@ -31,7 +31,8 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "warehouse": WarehouseResource(),
-            "training": TrainingResource(),
+            # TRAINING_HORIZON: the horizon of scheduled rounds and the launchpad's default.
+            "training": TrainingResource(horizon=get_settings().training_horizon),
             "dbt": DbtCliResource(
                 project_dir=str(DBT_PROJECT_DIR),
                 profiles_dir=str(DBT_PROJECT_DIR),

@@ -185,13 +185,12 @@ def production_model() -> dg.MaterializeResult:
     group_name=GROUP,
     kinds={"postgres"},
 )
-def batch_forecasts(
-    warehouse: WarehouseResource, training: TrainingResource
-) -> dg.MaterializeResult:
-    """The next horizon of every series from the production portfolio, with its conformal
-    bounds (ml.forecasts)."""
+def batch_forecasts(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The next horizon of every series from the production portfolio (the horizon it was
+    trained for), forecast from the newest mart rows, with its conformal bounds
+    (ml.forecasts)."""
     engine = warehouse.engine()
-    out = forecasts.batch_forecasts(engine, training.config().horizon)
+    out = forecasts.batch_forecasts(engine)  # the horizon production was trained for
     return dg.MaterializeResult(
         metadata={
             **forecasts.forecast_coverage(engine),

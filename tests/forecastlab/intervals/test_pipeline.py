@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from forecastlab.db.endpoints import Endpoints
+from forecastlab.forecasting.service import forecast_series
 from forecastlab.intervals import RunCalibration, load_calibration
 from forecastlab.registry import RunRecord
 from forecastlab.settings import Settings
@@ -139,3 +140,14 @@ def test_the_production_alias_predicts_the_stored_bounds(trained: Trained, api: 
     global_body = {**body, "model_path": None, "run_id": trained.global_run.run_id}
     by_global = api.post("/forecasting/predict", json=global_body).json()
     assert all(p["lower_bound"] is not None for p in by_global["forecasts"])
+
+
+def test_the_api_and_the_batch_agree_on_every_series(trained: Trained) -> None:
+    """One function behind both: the same values and dates, series by series."""
+    stored = trained.forecasts
+    engine = trained.warehouse.engine
+    for (store_id, product_id), rows in stored.groupby(["store_id", "product_id"]):
+        answer = forecast_series(engine, trained.portfolio.run_id, 14, store_id, product_id)
+        np.testing.assert_array_equal(answer.values, rows["forecast"].to_numpy())
+        assert answer.dates == list(rows["date"])
+        assert answer.origin == rows["origin_date"].iloc[0]
