@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from forecastlab.features.series import load_series
 from forecastlab.forecasting.feature_model import FeatureAwareModel
@@ -33,10 +33,6 @@ from forecastlab.registry.portfolio import Ensemble, Portfolio, forecast_with
 
 SeriesKey = tuple[int, int]
 COLUMNS = ["store_id", "product_id", "date", "step", "forecast"]
-
-
-class NoNewestDataError(LookupError):
-    """A requested series has no rows in the feature mart."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +55,9 @@ def forecast_newest(
     """Forecast `horizon` days of `series` (default: every series of the mart) with `model`
     (a Portfolio or a series forecaster) refreshed on the newest mart rows.
 
-    Raises NoNewestDataError for a requested series without mart rows and KeyError for one
-    the model holds no forecaster for.
+    A series without mart rows that the model still answers (a portfolio's default member: a
+    product not sold yet) is forecast as fitted, from the mart's newest day. Raises KeyError
+    for a series the model holds no forecaster for.
     """
     panel = load_feature_panel(engine, series=series)
     if panel.empty and not series:
@@ -73,11 +70,9 @@ def forecast_newest(
     steps = np.arange(1, horizon + 1)
     for key in keys:
         member = model.member_for(*key) if isinstance(model, Portfolio) else model
-        if key not in refresh.targets:
-            raise NoNewestDataError(f"store {key[0]} product {key[1]} has no rows in the mart")
-        members[key] = refresh(member, key)
+        members[key] = refresh(member, key) if key in refresh.targets else member
         values = forecast_with(members[key], *key, horizon)
-        last_observed[key] = refresh.last_day[key]
+        last_observed[key] = refresh.last_day.get(key) or _newest_day(engine)
         blocks.append((key, values))
     frame = pd.DataFrame(
         {
@@ -94,6 +89,15 @@ def forecast_newest(
     )
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
     return NewestForecasts(frame, members, last_observed)
+
+
+def _newest_day(engine: Engine) -> date:
+    """The newest day of the feature mart (the origin of a series it has no rows for)."""
+    with engine.connect() as conn:
+        newest = conn.execute(text("select max(date) from marts.fct_sales_features")).scalar()
+    if newest is None:
+        raise LookupError("the feature mart is empty: build the marts first")
+    return newest
 
 
 class _Refresh:

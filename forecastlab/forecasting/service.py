@@ -36,7 +36,7 @@ from forecastlab.forecasting.loading import (
     model_uri,
     resolve_run_id,
 )
-from forecastlab.forecasting.newest import NoNewestDataError, forecast_newest
+from forecastlab.forecasting.newest import forecast_newest
 from forecastlab.forecasting.requests import (
     BacktestRequest,
     ForecastPoint,
@@ -194,10 +194,6 @@ def forecast_series(
         raise ModelNotFoundError(
             f"{model.model_type} run {model.run_id} has no model for store {store_id} "
             f"product {product_id}"
-        ) from exc
-    except NoNewestDataError as exc:
-        raise NoDataError(
-            f"No sales history for store {store_id} product {product_id} in the feature mart"
         ) from exc
     values = newest.frame["forecast"].to_numpy(dtype=float)
     return SeriesForecast(

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from forecastlab.db.endpoints import Endpoints
-from forecastlab.forecasting.newest import NoNewestDataError, forecast_newest
+from forecastlab.forecasting.newest import forecast_newest
 from forecastlab.models import MovingAverageForecaster, SeasonalNaiveForecaster
 from forecastlab.models.global_model import GlobalForecaster, load_feature_panel, load_holidays
 from forecastlab.registry import Ensemble, Portfolio
@@ -105,11 +105,17 @@ def test_a_refresh_after_a_new_day_forecasts_from_it(warehouse: Warehouse) -> No
     np.testing.assert_array_equal(portfolio.predict(*key, HORIZON), history[key].iloc[-7:])
 
 
-def test_a_series_without_mart_rows_is_named(warehouse: Warehouse) -> None:
-    portfolio = Portfolio(
-        members={(99, 99): MovingAverageForecaster(window_size=7).fit(np.ones(10))}
-    )
-    with pytest.raises(NoNewestDataError, match="store 99 product 99"):
-        forecast_newest(warehouse.engine, portfolio, HORIZON, [(99, 99)])
+def test_a_series_without_mart_rows_is_forecast_as_fitted_from_the_newest_day(
+    warehouse: Warehouse,
+) -> None:
+    """A portfolio's default answers a product not sold yet; a series nobody answers is a
+    KeyError (the API's 404)."""
+    with warehouse.engine.connect() as conn:
+        newest = conn.execute(text("select max(date) from marts.fct_sales_features")).scalar()
+    default = MovingAverageForecaster(window_size=7).fit(np.full(10, 3.0))
+    unseen = forecast_newest(warehouse.engine, Portfolio({}, default=default), HORIZON, [(9, 9)])
+    assert unseen.members[(9, 9)] is default
+    assert unseen.last_observed[(9, 9)] == newest
+    assert (unseen.frame["forecast"] == 3.0).all()
     with pytest.raises(KeyError):
-        forecast_newest(warehouse.engine, portfolio, HORIZON, [(1, 1)])
+        forecast_newest(warehouse.engine, Portfolio({}), HORIZON, [(1, 1)])
