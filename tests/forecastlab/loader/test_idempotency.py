@@ -129,3 +129,36 @@ def test_the_example_folder_loads_cleanly_with_its_defaults(
     ]
     assert tuple(holiday) == (4, "Founders Day")  # 2025-03-07 is a Friday
     assert bundle == [1, 2]
+
+
+def _keys(engine: Engine) -> list[tuple[str, str]]:
+    """Every index and constraint of the raw fact tables, with its definition."""
+    with engine.connect() as conn:
+        return [
+            tuple(row)
+            for row in conn.execute(
+                text(
+                    "select indexname, indexdef from pg_indexes where schemaname = 'raw' "
+                    "and tablename in ('sales_daily', 'inventory_snapshot_daily') "
+                    "union all select conname, pg_get_constraintdef(oid) from pg_constraint "
+                    "where conrelid in ('raw.sales_daily'::regclass, "
+                    "'raw.inventory_snapshot_daily'::regclass) order by 1, 2"
+                )
+            )
+        ]
+
+
+def test_a_first_load_with_deferred_keys_writes_what_the_keyed_path_writes(
+    forge: tuple[Engine, Path], empty_db: Callable[[], Engine]
+) -> None:
+    """Into empty fact tables the keys are dropped for the write and rebuilt after it: the
+    same rows, counts and keys as a load with every key in place."""
+    _, folder = forge
+    deferred, keyed = empty_db(), empty_db()
+    keys = _keys(deferred)
+    assert len(keys) >= 4  # primary, unique and foreign keys, secondary indexes
+    fast = load_folder(deferred, folder)
+    reference = load_folder(keyed, folder, defer_keys_when_empty=False)
+    assert _written(fast) == _written(reference)
+    assert loaded_hashes(deferred) == loaded_hashes(keyed)
+    assert _keys(deferred) == keys == _keys(keyed)
