@@ -46,7 +46,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -66,12 +66,12 @@ from bench.readme import README, write_section  # noqa: E402
 from bench.statsforecast_reference import UV, WORK, run  # noqa: E402
 from bench.statsforecast_reference import VENV_PYTHON as STATSFORECAST_PYTHON  # noqa: E402
 from bench.statsforecast_reference import ensure_venv as ensure_statsforecast_venv  # noqa: E402
+from bench.window import END, add_window_arguments, window_config  # noqa: E402
 from forecastlab.training import backtests, forecasts, portfolio, selection  # noqa: E402
 from forecastlab.training.candidates import SEASONAL_NAIVE, SIMPLE_CANDIDATES  # noqa: E402
 
 SECTION = "## Accuracy on intermittent retail data"
 PRESET = "grocery_intermittent"
-END_DATE = date(2025, 6, 30)
 CHILD = REPO / "bench" / "_accuracy_child.py"
 MLFORECAST_VENV = WORK / "mlforecast-venv"
 MLFORECAST_PYTHON = MLFORECAST_VENV / "bin" / "python"
@@ -217,7 +217,7 @@ def timed_stages() -> Iterator[dict[str, float]]:
 def build_and_train(args: argparse.Namespace, out: dict[str, Any]) -> dict[str, Any]:
     """Seed, dbt build, run the round; returns what the scoring needs (frames, evidence)."""
     from forecastlab.db.engine import engine_for
-    from forecastlab.seeder import build_config, generate
+    from forecastlab.seeder import generate
     from forecastlab.training.config import TrainingConfig
     from forecastlab.training.round import run_round
     from forecastlab.warehouse import run_dbt
@@ -238,15 +238,7 @@ def build_and_train(args: argparse.Namespace, out: dict[str, Any]) -> dict[str, 
                 }
             )
             engine = engine_for(endpoints.app_sqlalchemy)
-            config = build_config(
-                PRESET,
-                seed=args.seed,
-                stores=args.stores,
-                products=args.products,
-                start_date=END_DATE - timedelta(days=args.days - 1),
-                end_date=END_DATE,
-                today=END_DATE,
-            )
+            config = window_config(PRESET, args)
             out["seed_s"], _ = _timed(lambda: generate(engine, config))
             print(f"[forecastlab] seeded {PRESET} in {out['seed_s']:.1f} s", flush=True)
             out["dbt_s"], _ = _timed(lambda: run_dbt(["build"], endpoints, target_path=target))
@@ -542,7 +534,7 @@ def markdown(rows: list[Row], out: dict[str, Any], args: argparse.Namespace) -> 
     ensemble = ", ".join(out["ensemble_members"])
     return f"""{SECTION}
 
-`bench/accuracy.py` — The Forge's `{PRESET}` preset, {size} ending {END_DATE}
+`bench/accuracy.py` — The Forge's `{PRESET}` preset, {size} ending {END}
 (seed {args.seed}): **{out["series"]:,} series, {out["panel_rows"]:,} mart rows**
 ({out["panel_zero_share"]:.1%} zero days), fresh embedded PostgreSQL 18. Measured
 {out["measured_on"]} on 2 vCPU / 24 GB (shared with other engineers' work; run under
@@ -609,14 +601,10 @@ def print_table(rows: list[Row]) -> None:
 def main() -> None:
     """Set up the venvs, train, score both libraries on the held-out fold, report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stores", type=int, default=25)
-    parser.add_argument("--products", type=int, default=200)
-    parser.add_argument("--days", type=int, default=730)
-    parser.add_argument("--seed", type=int, default=42)
+    add_window_arguments(parser, stores=25, products=200)
     parser.add_argument("--horizon", type=int, default=28)
     parser.add_argument("--folds", type=int, default=4)
     parser.add_argument("--min-train", type=int, default=56)
-    parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
 
     ensure_statsforecast_venv()

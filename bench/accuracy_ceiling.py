@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -27,11 +26,11 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.readme import write_section
-from forecastlab.seeder import build_config, sales_frame
+from bench.window import END, add_window_arguments, window_config
+from forecastlab.seeder import sales_frame
 
 SECTION = "## Accuracy ceiling"
 PRESET = "grocery_intermittent"
-END = date(2025, 6, 30)  # bench/accuracy.py's window
 WINDOWS = (7, 14, 28, 56)
 
 
@@ -71,22 +70,10 @@ def score(actual: np.ndarray, forecast: np.ndarray) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stores", type=int, default=25)
-    parser.add_argument("--products", type=int, default=200)
-    parser.add_argument("--days", type=int, default=730)
+    add_window_arguments(parser, stores=25, products=200)
     parser.add_argument("--horizon", type=int, default=28)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
-    config = build_config(
-        PRESET,
-        seed=args.seed,
-        stores=args.stores,
-        products=args.products,
-        start_date=END - timedelta(days=args.days - 1),
-        end_date=END,
-        today=END,
-    )
+    config = window_config(PRESET, args)
     started = time.perf_counter()
     sales = sales_frame(config, expected=True)
     generated = time.perf_counter() - started

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -23,10 +22,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.readme import write_section
-from forecastlab.seeder import build_config, sales_frame
+from bench.window import END, add_window_arguments, window_config
+from forecastlab.seeder import sales_frame
 
 SECTION = "## Preset statistics"
-END = date(2025, 6, 30)
 HEADER = (
     "| preset | series | sales rows | zero days | series with >=50% zeros "
     "| mean/day p10 / p50 / p90 / p99 / max | mean var/mean | generated in memory |"
@@ -83,23 +82,11 @@ def main() -> None:
     """Measure every requested preset and print (or write) the README section."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", nargs="+", default=["grocery_intermittent"])
-    parser.add_argument("--stores", type=int, default=50)
-    parser.add_argument("--products", type=int, default=100)
-    parser.add_argument("--days", type=int, default=730)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--write-readme", action="store_true")
+    add_window_arguments(parser, stores=50, products=100)
     args = parser.parse_args()
     rows = []
     for preset in args.preset:
-        config = build_config(
-            preset,
-            seed=args.seed,
-            stores=args.stores,
-            products=args.products,
-            start_date=END - timedelta(days=args.days - 1),
-            end_date=END,
-            today=END,
-        )
+        config = window_config(preset, args)
         started = time.perf_counter()
         sales = sales_frame(config)
         seconds = time.perf_counter() - started

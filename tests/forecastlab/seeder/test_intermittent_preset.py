@@ -197,3 +197,21 @@ def test_the_preset_scales_to_benchmark_sizes() -> None:
     assert big.dimensions.stores * big.dimensions.products == 5000 and big.days == 731
     assert not big.retail.inventory_snapshots
     assert big.retail.promotion_probability == big.retail.stockout_probability == 0
+
+
+def test_each_quantity_comes_with_the_mean_it_was_drawn_around(
+    config: SeederConfig, sales: pd.DataFrame
+) -> None:
+    """`expected` (the oracle of bench/accuracy_ceiling.py) is the negative binomial's mean:
+    the same rows and quantities, and over every row the counts average to it."""
+    with_mean = sales_frame(config, expected=True)
+    pd.testing.assert_frame_equal(with_mean.drop(columns="expected"), sales)
+    assert (with_mean["expected"] >= 0).all() and with_mean["expected"].notna().all()
+    ratio = with_mean["quantity"].sum() / with_mean["expected"].sum()
+    assert 0.97 < ratio < 1.03  # 1.00x for seeds 1-3 (anomalies scale a few days either way)
+    # Higher expected demand, higher counts: the oracle carries the signal, not the noise.
+    low, high = with_mean["expected"].quantile([0.25, 0.75])
+    assert (
+        with_mean.loc[with_mean["expected"] >= high, "quantity"].mean()
+        > 3 * with_mean.loc[with_mean["expected"] <= low, "quantity"].mean()
+    )
