@@ -11,14 +11,12 @@ from sqlalchemy import Engine, text
 from forecastlab.forecasting.loading import load_run_model
 from forecastlab.forecasting.newest import forecast_newest
 from forecastlab.intervals import RunCalibration
-from forecastlab.registry import PRODUCTION_ALIAS, get_alias
+from forecastlab.registry import PRODUCTION_ALIAS, Portfolio, get_alias
 from forecastlab.settings import get_settings
 
 _SERIES_SQL = text(
-    "select c.store_id, c.product_id from ml.champion c "
-    "where exists (select 1 from marts.fct_sales_features f "
-    "              where f.store_id = c.store_id and f.product_id = c.product_id) "
-    "order by c.store_id, c.product_id"
+    "select distinct store_id, product_id from marts.fct_sales_features "
+    "order by store_id, product_id"
 )
 _COLUMNS = ("store_id", "product_id", "date", "step", "forecast", "lower_bound", "upper_bound",
             "interval_level", "model", "mlflow_run_id", "model_version", "origin_date")  # fmt: skip
@@ -30,7 +28,9 @@ def batch_forecasts(
     alias: str = PRODUCTION_ALIAS,
     level: float | None = None,
 ) -> pd.DataFrame:
-    """Forecast the next `horizon` days of every champion series and replace ml.forecasts.
+    """Forecast the next `horizon` days of every series the model answers and replace
+    ml.forecasts: the champions, and (when the portfolio has a default) series that reached
+    the mart after training.
 
     The model of `alias` forecasts from the newest mart rows (no refit; the function
     `POST /forecasting/predict` uses too): each series starts the day after its last observed
@@ -43,8 +43,9 @@ def batch_forecasts(
     horizon = horizon or _trained_horizon(model.bundle, target.run_id)
     with engine.connect() as conn:
         series = [(int(s), int(p)) for s, p in conn.execute(_SERIES_SQL)]
+    series = [key for key in series if _answers(model.forecaster, key)]
     if not series:
-        raise ValueError("no series to forecast: ml.champion is empty")
+        raise ValueError("no series to forecast: the model answers none of the mart's series")
     newest = forecast_newest(engine, model.forecaster, horizon, series)
     out = newest.frame
     out["origin_date"] = [
@@ -77,6 +78,13 @@ def batch_forecasts(
     return out
 
 
+def _answers(model: Any, key: tuple[int, int]) -> bool:
+    """Whether the model has a forecaster for the series (a portfolio: a member or a default)."""
+    if isinstance(model, Portfolio):
+        return key in model.members or model.default is not None
+    return True
+
+
 def _trained_horizon(bundle: dict[str, Any], run_id: str) -> int:
     trained = (bundle.get("model_config") or {}).get("horizon")
     if trained is None:
@@ -91,14 +99,19 @@ _COVERAGE_SQL = text(
                                from marts.fct_sales_features) s) as series_in_mart,
         (select count(*) from (select distinct store_id, product_id from ml.forecasts) f)
             as series_forecast,
-        (select count(*) from ml.champion where policy = 'fallback') as fallback_series
+        (select count(*) from ml.champion where policy = 'fallback') as fallback_series,
+        (select count(*) from (select distinct store_id, product_id from ml.forecasts) f
+         where not exists (select 1 from ml.champion c
+                           where c.store_id = f.store_id and c.product_id = f.product_id))
+            as default_series
     """
 )
 
 
 def forecast_coverage(engine: Engine) -> dict[str, int]:
-    """Series in the mart, series with a batch forecast, and how many of those use a fallback
-    (too short for any backtest fold)."""
+    """Series in the mart, series with a batch forecast, how many of those use a fallback
+    (too short for any backtest fold) and how many the portfolio's default answers (they
+    reached the mart after training)."""
     with engine.connect() as conn:
         row = conn.execute(_COVERAGE_SQL).one()
     return {
@@ -106,4 +119,5 @@ def forecast_coverage(engine: Engine) -> dict[str, int]:
         "series_forecast": int(row[1]),
         "series_without_forecast": int(row[0]) - int(row[1]),
         "fallback_series": int(row[2]),
+        "default_series": int(row[3]),
     }

@@ -68,7 +68,9 @@ def fit_global_models(engine: Engine, config: TrainingConfig) -> dict[str, Globa
 def fit_portfolio(
     engine: Engine, config: TrainingConfig, fitted_globals: dict[str, GlobalForecaster]
 ) -> Portfolio:
-    """Refit each champion on all its observed rows; global champions share their one fit."""
+    """Refit each champion on all its observed rows; global champions share their one fit, and
+    the first global model answers the series that have no champion (none when no global
+    model is trained)."""
     chosen = champions(engine)
     if chosen.empty:
         raise ValueError("no champions: materialize the backtests and champion selection first")
@@ -89,9 +91,18 @@ def fit_portfolio(
         members[key] = fitted[0] if row.members is None else Ensemble(fitted, names)
     mix = chosen["model"].value_counts().sort_index().to_dict()
     policies = chosen["policy"].value_counts().sort_index().to_dict()
+    # Series that appear after this round (a new product) have no champion; the global model
+    # forecasts any series from its own newest rows, so it answers them until the next round.
+    default_name = next(iter(fitted_globals), None)
     return Portfolio(
         members=members,
-        metadata={"champions": mix, "series": len(members), "policies": policies},
+        default=fitted_globals[default_name] if default_name else None,
+        metadata={
+            "champions": mix,
+            "series": len(members),
+            "policies": policies,
+            "default": default_name,
+        },
     )
 
 

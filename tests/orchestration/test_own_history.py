@@ -8,7 +8,7 @@ the features those feed are empty or constant, and every model must do without t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -18,7 +18,7 @@ from sqlalchemy import text
 from forecastlab.db.endpoints import Endpoints
 from forecastlab.db.engine import engine_for
 from forecastlab.db.stats import date_range
-from forecastlab.loader import export_raw
+from forecastlab.loader import export_raw, load_folder
 from forecastlab.registry import get_alias, get_run
 from forecastlab.seeder import build_config, generate
 from forecastlab.training.shards import shard_keys
@@ -100,12 +100,50 @@ def test_only_the_required_files_go_through_training_and_forecasts(
     production = get_run(get_alias("production").run_id)
     assert production.model_type == "portfolio"
 
+    # A product launched after training: loaded, its days refreshed, the forecasts refreshed
+    # without retraining. The portfolio's default (the global model) answers it.
+    first_day, sku = _new_product(own_history, last)
+    load_folder(engine, own_history.parent / "new_product")
+    run_job(defs, "warehouse_job", instance=instance)
+    run_job(defs, "daily_refresh_job", instance=instance, partitions=(first_day, last))
+    run_job(defs, "forecast_job", instance=instance)
+    with engine.connect() as conn:
+        new = conn.execute(
+            text(
+                "select min(f.date), count(*), max(f.mlflow_run_id) from ml.forecasts f "
+                "join raw.product p on p.id = f.product_id where p.sku = :sku"
+            ),
+            {"sku": sku},
+        ).one()
+    assert new == (last + timedelta(days=1), HORIZON, production.run_id)
+    event = instance.get_latest_materialization_event(dg.AssetKey(["ml", "forecasts"]))
+    assert event.asset_materialization.metadata["default_series"].value == 1
+    assert event.asset_materialization.metadata["series_without_forecast"].value == 0
+
     # The features whose source was never loaded are dropped by rule and recorded.
     for kind in ("lightgbm", "hgb"):
         run = _global_run(instance, kind)
         dropped = set(run.model_config["dropped_features"].split(","))
         assert "promo_active" in dropped
         assert "promo_active" not in run.model_config["features"].split(",")
+
+
+def _new_product(folder: Path, last: date) -> tuple[date, str]:
+    """A folder beside `folder` with one new product and its sales over the last 20 days."""
+    target = folder.parent / "new_product"
+    target.mkdir(exist_ok=True)
+    header, first, *_ = (folder / "products.csv").read_text().splitlines()
+    sku = "LAUNCHED-1"
+    (target / "products.csv").write_text(f"{header}\n{sku},{first.split(',', 1)[1]}\n")
+    sales_header, sale, *_ = (folder / "sales.csv").read_text().splitlines()
+    store = sale.split(",")[1]
+    first_day = last - timedelta(days=19)
+    rows = [
+        f"{first_day + timedelta(days=d)},{store},{sku},{d % 3},2.50,{d % 3 * 2.5:.2f},in_store"
+        for d in range(20)
+    ]
+    (target / "sales.csv").write_text("\n".join([sales_header, *rows]) + "\n")
+    return first_day, sku
 
 
 def _global_run(instance: dg.DagsterInstance, kind: str):
