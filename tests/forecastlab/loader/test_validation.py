@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from forecastlab.loader import LoadIssue, LoadValidationError, load_folder
 from tests.forecastlab.loader.conftest import EXAMPLE, loaded_hashes
@@ -158,3 +158,23 @@ def test_days_before_the_history_start_are_refused_with_the_fix(
     assert loaded_hashes(engine) == before
     load_folder(engine, EXAMPLE, history_start=date(2025, 3, 3))
     assert loaded_hashes(engine) == before
+
+
+def test_quoted_commas_quotes_and_empty_fields_reach_raw_as_written(
+    empty_db: Callable[[], Engine], tmp_path: Path
+) -> None:
+    """Staging writes every chunk back out as CSV for COPY: a comma or a quote inside a value
+    survives it, and an empty optional field is NULL (not an empty string)."""
+    folder = tmp_path / "retailer"
+    shutil.copytree(EXAMPLE, folder)
+    _edit(folder / "stores.csv", 2, "Harbour Street", '"Harbour ""Old"" Street, North"')
+    engine = empty_db()
+    load_folder(engine, folder)
+    with engine.connect() as conn:
+        names = {r[0] for r in conn.execute(text("select name from raw.store"))}
+        product = conn.execute(
+            text("select name, base_price from raw.product where sku = 'COFFEE-250'")
+        ).one()
+    assert 'Harbour "Old" Street, North' in names
+    assert product.name == "Espresso beans, 250 g"
+    assert product.base_price is not None  # empty in the file: the sales' median, not ''
