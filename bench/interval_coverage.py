@@ -19,7 +19,6 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.readme import write_section  # noqa: E402
+from bench.window import add_window_arguments, window_config  # noqa: E402
 from forecastlab.backtest.panel import backtest_baselines  # noqa: E402
 from forecastlab.backtest.splitter import SplitConfig  # noqa: E402
 from forecastlab.db.engine import engine_for  # noqa: E402
@@ -41,7 +41,6 @@ from forecastlab.training.backtests import target_panel  # noqa: E402
 from forecastlab.warehouse import run_dbt  # noqa: E402
 
 SECTION = "## Prediction intervals"
-END_DATE = date(2025, 6, 30)
 
 
 def backtests(engine: Any, split: SplitConfig, out: dict[str, Any]) -> dict[str, pd.DataFrame]:
@@ -59,7 +58,7 @@ def backtests(engine: Any, split: SplitConfig, out: dict[str, Any]) -> dict[str,
 
 def run(args: argparse.Namespace) -> tuple[dict[str, Any], pd.DataFrame]:
     """Seed, build the marts, backtest, then calibrate on folds 0..k-2 and score fold k-1."""
-    from forecastlab.seeder import build_config, generate
+    from forecastlab.seeder import generate
     from tests.support.pg import test_server
 
     os.environ.pop("DATABASE_URL", None)  # always a fresh embedded server in a short /tmp path
@@ -68,15 +67,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], pd.DataFrame]:
     with test_server() as server:
         endpoints = server.new_endpoints("benchintervals")
         engine = engine_for(endpoints.app_sqlalchemy)
-        config = build_config(
-            "retail_standard",
-            seed=args.seed,
-            stores=args.stores,
-            products=args.products,
-            start_date=END_DATE - timedelta(days=args.days - 1),
-            end_date=END_DATE,
-            today=END_DATE,
-        )
+        config = window_config("retail_standard", args)
         generate(engine, config)
         target = Path(tempfile.mkdtemp(prefix="flbench-target-"))
         run_dbt(["run", "-s", f"+{FEATURE_MART}"], endpoints, target_path=target)
@@ -118,13 +109,9 @@ Run: `.venv/bin/python bench/interval_coverage.py --write-readme` (`--stores --p
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stores", type=int, default=10)
-    parser.add_argument("--products", type=int, default=50)
-    parser.add_argument("--days", type=int, default=365)
+    add_window_arguments(parser, stores=10, products=50, days=365)
     parser.add_argument("--folds", type=int, default=6)
     parser.add_argument("--levels", type=float, nargs="+", default=[0.8, 0.9])
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
     result, coverage = run(args)
     section = render(result, coverage)

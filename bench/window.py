@@ -14,11 +14,13 @@ from forecastlab.seeder import SeederConfig, build_config
 END = date(2025, 6, 30)
 
 
-def add_window_arguments(parser: argparse.ArgumentParser, *, stores: int, products: int) -> None:
-    """--stores, --products (defaults given), --days (730), --seed (42), --write-readme."""
+def add_window_arguments(
+    parser: argparse.ArgumentParser, *, stores: int, products: int, days: int = 730
+) -> None:
+    """--stores, --products, --days (defaults given), --seed (42), --write-readme."""
     parser.add_argument("--stores", type=int, default=stores)
     parser.add_argument("--products", type=int, default=products)
-    parser.add_argument("--days", type=int, default=730)
+    parser.add_argument("--days", type=int, default=days)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--write-readme", action="store_true")
 
