@@ -60,34 +60,29 @@ def forecast_newest(
     for a series the model holds no forecaster for.
     """
     panel = load_feature_panel(engine, series=series)
-    if panel.empty and not series:
-        return NewestForecasts(pd.DataFrame(columns=COLUMNS), {}, {})
     refresh = _Refresh(engine, panel, load_holidays(engine))
     keys = list(series) if series is not None else list(refresh.targets)
+    if not keys:
+        return NewestForecasts(pd.DataFrame(columns=COLUMNS), {}, {})
     members: dict[SeriesKey, Any] = {}
     last_observed: dict[SeriesKey, date] = {}
-    blocks = []
-    steps = np.arange(1, horizon + 1)
+    values = []
     for key in keys:
         member = model.member_for(*key) if isinstance(model, Portfolio) else model
         members[key] = refresh(member, key) if key in refresh.targets else member
-        values = forecast_with(members[key], *key, horizon)
+        values.append(forecast_with(members[key], *key, horizon))
         last_observed[key] = refresh.last_day.get(key) or _newest_day(engine)
-        blocks.append((key, values))
+    steps = np.arange(1, horizon + 1)
+    origins = np.array([last_observed[key] for key in keys], dtype="datetime64[D]")
     frame = pd.DataFrame(
         {
-            "store_id": np.repeat([k[0] for k, _ in blocks], horizon),
-            "product_id": np.repeat([k[1] for k, _ in blocks], horizon),
-            "date": np.concatenate(
-                [np.datetime64(last_observed[k], "D") + steps for k, _ in blocks]
-            )
-            if blocks
-            else np.array([], dtype="datetime64[D]"),
-            "step": np.tile(steps, len(blocks)),
-            "forecast": np.concatenate([v for _, v in blocks]) if blocks else np.array([]),
+            "store_id": np.repeat([store for store, _ in keys], horizon),
+            "product_id": np.repeat([product for _, product in keys], horizon),
+            "date": pd.to_datetime((origins[:, None] + steps).ravel()).date,
+            "step": np.tile(steps, len(keys)),
+            "forecast": np.concatenate(values),
         }
     )
-    frame["date"] = pd.to_datetime(frame["date"]).dt.date
     return NewestForecasts(frame, members, last_observed)
 
 
