@@ -18,6 +18,8 @@ from forecastlab.loader.upsert import write_all
 from forecastlab.loader.validate import validate
 
 ProgressFn = Callable[[str, int, int], None]
+_WORK_MEM = "128MB"
+_MAINTENANCE_WORK_MEM = "512MB"
 
 
 def load_folder(
@@ -50,6 +52,10 @@ def load_folder(
     try:
         conn: psycopg.Connection = raw.driver_connection
         with conn.transaction(), conn.cursor() as cur:
+            # This transaction only: the sorts of a multi-million-row load (the insert in file
+            # order, the price windows, index builds) stay in memory instead of spilling.
+            cur.execute(f"set local work_mem = '{_WORK_MEM}'")
+            cur.execute(f"set local maintenance_work_mem = '{_MAINTENANCE_WORK_MEM}'")
             staged: dict[str, tuple[FileReport, set[str]]] = {}
             for spec in SPECS:  # all of them: the checks query the absent files' (empty) ones
                 create_staging(cur, spec)
